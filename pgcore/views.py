@@ -1,0 +1,269 @@
+"""How each view of the figure is drawn: world state in, scene out (see scene.py).
+
+Policy: every cell shows pi(up), pi(right), pi(down), pi(left) as four bars, and four arrows whose
+thickness grows with pi(a|s). Trajectories: each recent rollout's sampled actions as arrows,
+coloured and dashed by how the rollout ended. Continuous: the Gaussian policy over a 2-D action
+plane, its samples coloured by reward, mu and its sigma ellipse over the reward landscape.
+"""
+
+import math
+
+from .scene import ACTION_VECTORS, GridLayout, PlaneLayout, arrow, circle, ellipse, path, rect, text
+
+# Outcome of a rollout -> (colour role, dash). The dash is the second cue, for readers who do not
+# see the colours apart.
+OUTCOME_STYLE = {"goal": ("goal", None), "pit": ("pit", (6, 4)), "timeout": ("timeout", (1.5, 3.5))}
+
+
+def _cells(env, layout, faded=False):
+    """Cell backgrounds and the goal/pit/wall/start marks shared by both grid views."""
+    items = []
+    s = layout.size
+    for row in range(env.rows):
+        for col in range(env.cols):
+            cell = (row, col)
+            x, y = layout.origin(cell)
+            role = env.role(cell)
+            fill = {"wall": "wall", "goal": "goal", "pit": "pit"}.get(role, "cell")
+            alpha = 0.22 if role in ("goal", "pit") else (0.55 if faded else 1.0)
+            items.append(rect(x + 2, y + 2, s - 4, s - 4, r=6, fill=fill, alpha=alpha))
+            items.append(rect(x + 2, y + 2, s - 4, s - 4, r=6, stroke="faint", lw=1))
+            cx, cy = layout.centre(cell)
+            if role == "goal":
+                items.append(rect(x + 2, y + 2, s - 4, s - 4, r=6, stroke="goal", lw=2.5))
+                items.append(text(cx, cy, "+1 goal", size=s * 0.13, weight="bold", fill="goal"))
+            elif role == "pit":
+                items.append(
+                    rect(x + 2, y + 2, s - 4, s - 4, r=6, stroke="pit", lw=2.5, dash=(6, 4))
+                )
+                items.append(text(cx, cy, "\u22121 pit", size=s * 0.13, weight="bold", fill="pit"))
+            elif role == "start":
+                items.append(
+                    text(x + s - 8, y + s - 10, "start", size=s * 0.09, anchor="end", fill="muted")
+                )
+    return items
+
+
+def _body_centre(layout, cell):
+    """Centre of the part of a cell below its bars, where arrows, the trail and the agent go."""
+    x, y = layout.origin(cell)
+    return x + layout.size / 2, y + layout.size * 0.68
+
+
+def policy_scene(env, policy, last_rollout=None, agent_state=None):
+    """The Policy view: bars and arrows for pi(.|s) in every cell, the agent and its last trail."""
+    layout = GridLayout(env.rows, env.cols)
+    items = _cells(env, layout)
+    s = layout.size
+    for state in range(env.n_states):
+        cell = env.cell(state)
+        if env.role(cell) in ("goal", "pit", "wall"):
+            continue
+        pi = policy.probs(state)
+        x, y = layout.origin(cell)
+        # Bars: four columns in the top band of the cell, full band height = probability 1.
+        band_top, band_h = y + s * 0.08, s * 0.26
+        bar_w, gap = s * 0.13, s * 0.04
+        left = x + (s - 4 * bar_w - 3 * gap) / 2
+        items.append(
+            path(
+                [
+                    (left - 3, band_top + band_h),
+                    (left + 4 * bar_w + 3 * gap + 3, band_top + band_h),
+                ],
+                stroke="faint",
+                lw=1,
+            )
+        )
+        for a, p in enumerate(pi):
+            h = max(p * band_h, 0.5)
+            items.append(
+                rect(left + a * (bar_w + gap), band_top + band_h - h, bar_w, h, r=1.5, fill=f"a{a}")
+            )
+        # Arrows: thickness and length grow with pi(a|s).
+        cx, cy = _body_centre(layout, cell)
+        for (dx, dy), p, a in zip(ACTION_VECTORS, pi, range(4), strict=True):
+            length = s * (0.07 + 0.19 * p)
+            lw = 0.8 + 7.0 * p
+            start = s * 0.05
+            items.append(
+                arrow(
+                    cx + dx * start,
+                    cy + dy * start,
+                    cx + dx * length,
+                    cy + dy * length,
+                    head=2.5 + 1.6 * lw,
+                    stroke=f"a{a}",
+                    lw=lw,
+                    alpha=0.35 + 0.65 * p,
+                )
+            )
+    if last_rollout is not None:
+        visited = last_rollout.states + [last_rollout.final_state]
+        trail = [_body_centre(layout, env.cell(state)) for state in visited]
+        items.append(path(trail, stroke="agent", lw=3, alpha=0.3))
+    if agent_state is not None:
+        ax, ay = _body_centre(layout, env.cell(agent_state))
+        items.append(circle(ax, ay, s * 0.075, fill="agent", stroke="paper", lw=2))
+    return {"width": layout.width, "height": layout.height, "items": items}
+
+
+def trajectories_scene(env, rollouts):
+    """The Trajectories view: recent rollouts' actions as arrows, newest last and strongest."""
+    layout = GridLayout(env.rows, env.cols)
+    items = _cells(env, layout, faded=True)
+    s = layout.size
+    count = len(rollouts)
+    for index, (serial, rollout) in enumerate(rollouts):
+        age = count - 1 - index  # oldest first, so the newest is drawn on top
+        strength = 1.0 - age / max(count, 1)
+        role, dash = OUTCOME_STYLE[rollout.outcome]
+        # Each rollout gets its own small offset so overlapping paths stay distinguishable.
+        off = ((serial * 37) % 11 - 5) / 5 * s * 0.14
+        lw = 3.0 if age == 0 else 1.8
+        next_states = rollout.states[1:] + [rollout.final_state]
+        for state, action, next_state in zip(
+            rollout.states, rollout.actions, next_states, strict=True
+        ):
+            x1, y1 = layout.centre(env.cell(state))
+            dx, dy = ACTION_VECTORS[action]
+            if next_state == state:
+                # Bumped into an edge or a wall: a short stub in the direction it tried.
+                x2, y2 = x1 + dx * s * 0.3, y1 + dy * s * 0.3
+            else:
+                x2, y2 = layout.centre(env.cell(next_state))
+                x1, y1, x2, y2 = (
+                    x1 + dx * s * 0.12,
+                    y1 + dy * s * 0.12,
+                    x2 - dx * s * 0.2,
+                    y2 - dy * s * 0.2,
+                )
+            ox, oy = -dy * off, dx * off
+            items.append(
+                arrow(
+                    x1 + ox,
+                    y1 + oy,
+                    x2 + ox,
+                    y2 + oy,
+                    head=4 + lw * 1.5,
+                    stroke=role,
+                    lw=lw,
+                    alpha=0.12 + 0.88 * strength,
+                    dash=dash,
+                )
+            )
+    return {"width": layout.width, "height": layout.height, "items": items}
+
+
+def _reward_levels(task):
+    """Radii (action units) where the reward falls to 0.9, 0.7, 0.5, 0.3, 0.1: heat4 .. heat0."""
+    # reward = exp(-d^2 / (2 w^2)) = R  <=>  d = w * sqrt(-2 ln R)
+    return [
+        (f"heat{4 - i}", task.width * math.sqrt(-2 * math.log(level)))
+        for i, level in enumerate((0.9, 0.7, 0.5, 0.3, 0.1))
+    ]
+
+
+def continuous_scene(task, policy, samples, mu_trail):
+    """The Continuous view: reward landscape, samples by reward, mu and the sigma ellipse."""
+    plane = PlaneLayout(task.bounds)
+    m, side = plane.margin, plane.width - 2 * plane.margin
+    items = [rect(m, m, side, side, fill="cell")]
+    tx, ty = plane.to_scene(task.target)
+    for role, radius in reversed(_reward_levels(task)):
+        items.append(circle(tx, ty, radius * plane.scale, fill=role, alpha=0.55))
+    # Mask what the landscape spills past the plane's edge.
+    w = plane.width
+    items += [
+        rect(0, 0, w, m, fill="paper"),
+        rect(0, w - m, w, m, fill="paper"),
+        rect(0, 0, m, w, fill="paper"),
+        rect(w - m, 0, m, w, fill="paper"),
+    ]
+    items.append(rect(m, m, side, side, stroke="faint", lw=1))
+    cx, cy = plane.to_scene((0.0, 0.0))
+    items.append(path([(m, cy), (w - m, cy)], stroke="faint", lw=1, dash=(3, 4)))
+    items.append(path([(cx, m), (cx, w - m)], stroke="faint", lw=1, dash=(3, 4)))
+    items.append(text(w - m - 6, cy - 10, "a\u2081", size=13, anchor="end", fill="muted"))
+    items.append(text(cx + 8, m + 12, "a\u2082", size=13, anchor="start", fill="muted"))
+    bound = task.bounds
+    for age, (action, reward) in enumerate(reversed(samples)):
+        if abs(action[0]) > bound or abs(action[1]) > bound:
+            continue
+        x, y = plane.to_scene(action)
+        items.append(
+            circle(
+                x,
+                y,
+                4.5,
+                fill=f"heat{min(int(reward * 5), 4)}",
+                stroke="ink",
+                lw=0.6,
+                alpha=1.0 - 0.7 * age / max(len(samples), 1),
+            )
+        )
+    if len(mu_trail) > 1:
+        items.append(
+            path([plane.to_scene(mu) for mu in mu_trail], stroke="accent", lw=2, alpha=0.5)
+        )
+    mx, my = plane.to_scene(policy.mu)
+    sx, sy = policy.sigma[0] * plane.scale, policy.sigma[1] * plane.scale
+    items.append(ellipse(mx, my, 2 * sx, 2 * sy, stroke="accent", lw=1.2, dash=(4, 4)))
+    items.append(ellipse(mx, my, sx, sy, stroke="accent", lw=2.2))
+    items.append(circle(mx, my, 6, fill="accent", stroke="paper", lw=2))
+    items.append(
+        text(mx + 12, my - 12, "\u03bc", size=15, weight="bold", anchor="start", fill="accent")
+    )
+    # The target: a cross-hair, drawn last so it is never hidden.
+    items.append(circle(tx, ty, 9, stroke="ink", lw=1.6))
+    items.append(path([(tx - 14, ty), (tx + 14, ty)], stroke="ink", lw=1.6))
+    items.append(path([(tx, ty - 14), (tx, ty + 14)], stroke="ink", lw=1.6))
+    items.append(text(tx, ty + 24, "target", size=12, fill="ink"))
+    return {"width": plane.width, "height": plane.height, "items": items}
+
+
+def curve_scene(history, best, low, label, width=480.0, height=132.0):
+    """The learning curve: exact J(theta) against rollouts, with the best attainable J dashed."""
+    left, right, top, bottom = 44.0, 12.0, 12.0, 26.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    x_max = max(100, history[-1][0] if history else 0)
+    high = max(best, low + 1e-9)
+
+    def at(n, value):
+        return (
+            left + plot_w * n / x_max,
+            top + plot_h * (1 - (min(max(value, low), high) - low) / (high - low)),
+        )
+
+    items = [
+        rect(left, top, plot_w, plot_h, fill="cell"),
+        path([at(0, best), at(x_max, best)], stroke="goal", lw=1.2, dash=(5, 4)),
+        text(left + plot_w - 4, at(0, best)[1] + 9, "best", size=10, anchor="end", fill="goal"),
+        text(left - 6, at(0, high)[1], f"{high:.2g}", size=10, anchor="end", fill="muted"),
+        text(left - 6, at(0, low)[1], f"{low:.2g}", size=10, anchor="end", fill="muted"),
+        text(left, height - 9, "0", size=10, anchor="start", fill="muted"),
+        text(left + plot_w, height - 9, f"{x_max} rollouts", size=10, anchor="end", fill="muted"),
+    ]
+    if low < 0 < high:
+        items.append(path([at(0, 0), at(x_max, 0)], stroke="faint", lw=1))
+    if history:
+        items.append(path([at(n, value) for n, value in history], stroke="accent", lw=2))
+        n, value = history[-1]
+        x, y = at(n, value)
+        items.append(circle(x, y, 3.5, fill="accent"))
+        items.append(
+            text(
+                left + 6,
+                top + 10,
+                f"{label} = {value:.3f}",
+                size=11,
+                anchor="start",
+                weight="bold",
+                fill="accent",
+            )
+        )
+    else:
+        items.append(
+            text(left + 6, top + 10, f"{label}: press Train", size=11, anchor="start", fill="muted")
+        )
+    return {"width": width, "height": height, "items": items}
