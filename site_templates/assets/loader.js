@@ -1,0 +1,153 @@
+/* Starts the live figure: loads the pinned Pyodide runtime, installs pgcore and hands each
+ * [data-widget] figure to pgcore.browser.mount. A classic script with no inline code anywhere,
+ * so the page can keep a strict Content-Security-Policy.
+ *
+ * build.py writes the runtime's settings into RUNTIME below (URLs relative to this script), so
+ * the page needs nothing but <script src="loader.js" defer> after painter.js.
+ *
+ * Served over http(s): the runtime comes from this site and pgcore through the site's lock file,
+ * both loaded and sha256-checked by Pyodide. Opened from disk (file://), browsers refuse fetch(),
+ * so the same pinned runtime comes from the jsDelivr npm mirror (checked by SRI) and pgcore from
+ * a classic script that embeds the wheel. Offline from disk, the figure stays static
+ * (data-state="static", still correct, just not live) and a notice says how to serve the folder.
+ */
+(function () {
+  "use strict";
+
+  var RUNTIME = /* build.py: runtime */ null;
+  var script = document.currentScript;
+  var STEPS = ["Loading the Python runtime…", "Installing the Python packages…",
+    "Drawing the first frame…"];
+
+  function url(name) {
+    return new URL(RUNTIME[name], script.src).href;
+  }
+
+  function part(figure, name) {
+    return figure.querySelector('[data-pg="' + name + '"]');
+  }
+
+  function showStep(figures, step) {
+    figures.forEach(function (figure) {
+      figure.setAttribute("data-state", "loading");
+      var bar = figure.querySelector('[data-pg="progress"] progress');
+      var text = part(figure, "progress-text");
+      if (bar) { bar.max = STEPS.length; bar.value = step; }
+      if (text) { text.textContent = STEPS[step]; }
+    });
+  }
+
+  function showError(figures, error, advice) {
+    figures.forEach(function (figure) {
+      figure.setAttribute("data-state", "error");
+      var box = part(figure, "error");
+      if (!box) { return; }
+      var detail = part(figure, "error-detail");
+      if (!detail) {
+        detail = document.createElement("p");
+        detail.setAttribute("data-pg", "error-detail");
+        box.appendChild(detail);
+      }
+      detail.textContent = String(error && error.message || error) + " " + advice;
+      box.hidden = false;
+    });
+  }
+
+  function showOffline(figures) {
+    figures.forEach(function (figure) {
+      figure.setAttribute("data-state", "static");
+      var notice = part(figure, "notice");
+      if (notice) { notice.hidden = false; }
+    });
+  }
+
+  function loadScript(url, integrity) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = url;
+      if (integrity) {
+        tag.integrity = integrity;
+        tag.crossOrigin = "anonymous";
+      }
+      tag.onload = resolve;
+      tag.onerror = function () { reject(new Error("Could not load " + url + ".")); };
+      document.head.appendChild(tag);
+    });
+  }
+
+  function base64Bytes(b64) {
+    var text = atob(b64);
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    return bytes;
+  }
+
+  async function checkSha256(bytes, expected) {
+    if (!(globalThis.crypto && crypto.subtle)) { return; }
+    var digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    var hex = Array.from(digest, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+    if (hex !== expected) { throw new Error("The embedded pgcore wheel is corrupt (sha256)."); }
+  }
+
+  // Over http(s): everything from this site; Pyodide fetches and checks the wheel itself.
+  async function startServed(figures) {
+    await loadScript(url("index_url") + "pyodide.js", RUNTIME.integrity);
+    var pyodide = await loadPyodide({ indexURL: url("index_url"), lockFileURL: url("lock_url") });
+    showStep(figures, 1);
+    var problems = [];
+    await pyodide.loadPackage("pgcore", {
+      messageCallback: function () {},
+      errorCallback: function (message) { problems.push(message); }
+    });
+    if (problems.length || !pyodide.loadedPackages.pgcore) {
+      throw new Error("Could not install pgcore: " + problems.join(" "));
+    }
+    return pyodide;
+  }
+
+  // From disk: the pinned runtime from the CDN, pgcore from the script that embeds the wheel.
+  async function startFromDisk(figures) {
+    await loadScript(url("wheel_js"));
+    await loadScript(RUNTIME.cdn_url + "pyodide.js", RUNTIME.integrity);
+    var wheel = globalThis.pgcoreWheel;
+    var pyodide = await loadPyodide({ indexURL: RUNTIME.cdn_url, lockFileContents: wheel.lock });
+    showStep(figures, 1);
+    var bytes = base64Bytes(wheel.b64);
+    await checkSha256(bytes, wheel.sha256);
+    pyodide.unpackArchive(bytes, "wheel");
+    return pyodide;
+  }
+
+  async function start() {
+    var figures = Array.from(document.querySelectorAll("[data-widget]"));
+    if (!figures.length) { return; }
+    var fromDisk = location.protocol === "file:";
+    showStep(figures, 0);
+    var pyodide;
+    try {
+      pyodide = await (fromDisk ? startFromDisk : startServed)(figures);
+    } catch (error) {
+      if (fromDisk && typeof loadPyodide === "undefined") { showOffline(figures); return; }
+      showError(figures, error, fromDisk
+        ? "Serve the folder instead: python build.py --serve"
+        : "Reload the page to try again; the figure above is a static snapshot.");
+      return;
+    }
+    try {
+      showStep(figures, 2);
+      var browser = pyodide.pyimport("pgcore.browser");
+      figures.forEach(function (figure) { browser.mount(figure); });
+      browser.destroy();
+      figures.forEach(function (figure) { figure.setAttribute("data-state", "ready"); });
+    } catch (error) {
+      showError(figures, error, "This is a bug in the page; the figure above is a static snapshot.");
+      console.error(error);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());

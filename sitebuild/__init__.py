@@ -1,0 +1,29 @@
+"""The site generator behind build.py, split along its stages: gather, render, write.
+
+gather.py reads and validates every input, runtime.py fetches and checks the pinned Pyodide
+runtime and builds the pgcore wheel, render.py turns the inputs into the site's files in memory,
+write.py puts them in place atomically, serve.py rebuilds and serves while you edit.
+"""
+
+from pathlib import Path
+
+
+class BuildError(Exception):
+    """A mistake in the site's inputs, with the file and (where it has one) the line it concerns."""
+
+    def __init__(self, message, file=None, line=None):
+        super().__init__(message)
+        self.message, self.file, self.line = message, file, line
+
+    def where(self, root=None):
+        """Return 'file:line' for messages, the file relative to root when it lies inside it."""
+        if self.file is None:
+            return ""
+        file = Path(self.file)
+        if root is not None and file.is_absolute() and file.is_relative_to(root):
+            file = file.relative_to(root)
+        return f"{file.as_posix()}:{self.line}" if self.line else file.as_posix()
+
+    def __str__(self):
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message

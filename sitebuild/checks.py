@@ -1,0 +1,125 @@
+"""Checks on the rendered page: no LaTeX left as text, every URL relative and resolving.
+
+These catch what slips past the per-field rendering: a $ that markdown never saw as math, a
+template that links a file the site lacks, a root-absolute URL that breaks under a project page.
+Errors point at the source line that holds the offending text, found by searching the sources.
+"""
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import BuildError
+from .markup import RAW_COMMAND
+
+URL_ATTRIBUTES = {"href", "src", "action", "poster", "data", "srcset"}
+TEXT_ATTRIBUTES = {"content", "alt", "title", "aria-label", "placeholder"}
+DATA_URLS = ("-url", "-src", "-href", "-js")  # e.g. the loader's data-lock-url
+VERBATIM = {"code", "pre", "script", "style", "math", "kbd", "samp"}
+
+
+class _PageParser(HTMLParser):
+    """Collect ids, URLs and the prose text (outside code and math) of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.urls, self.texts, self.open_verbatim = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        """Note the tag's id and URLs; track verbatim elements."""
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            elif name in URL_ATTRIBUTES or (name.startswith("data-") and name.endswith(DATA_URLS)):
+                self.urls.append((tag, name, value))
+            elif name in TEXT_ATTRIBUTES:
+                self.texts.append(value)
+        if tag in VERBATIM:
+            self.open_verbatim.append(tag)
+
+    def handle_endtag(self, tag):
+        """Leave a verbatim element."""
+        if tag in self.open_verbatim:
+            while self.open_verbatim and self.open_verbatim.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        """Keep prose text."""
+        if not self.open_verbatim:
+            self.texts.append(data)
+
+
+def check_page(html, files, fragments, sources):
+    """Raise BuildError for raw LaTeX, broken or absolute URLs and dangling #links in html."""
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    for text in parser.texts:
+        raw = RAW_COMMAND.search(text)
+        if raw:
+            raise BuildError(
+                f"LaTeX left unrendered in the page: {raw.group()!r} in "
+                f"{text.strip()[:80]!r} (write math as $...$ in markdown fields)",
+                *find_source(raw.group(), sources),
+            )
+    cdn = sources.runtime.cdn_url
+    for tag, attribute, url in parser.urls:
+        for candidate in _split_srcset(url) if attribute == "srcset" else [url]:
+            _check_url(tag, attribute, candidate, files, parser.ids, cdn, sources)
+    for fragment, line in fragments:
+        if fragment and fragment not in parser.ids:
+            raise BuildError(
+                f"link to #{fragment}: no element of the page has that id", sources.article, line
+            )
+
+
+def _check_url(tag, attribute, url, files, ids, cdn, sources):
+    """Check that one URL is relative and names a file (or an id) of the site."""
+    parts = urlsplit(url)
+    if url.startswith(cdn):
+        return
+    if parts.scheme in ("http", "https"):
+        if tag == "a" and attribute == "href":
+            return  # a link out of the site, e.g. to a reference
+        raise BuildError(
+            f"<{tag} {attribute}={url!r}>: the site loads nothing from elsewhere "
+            "(except the pinned runtime's CDN fallback)",
+            *find_source(url, sources),
+        )
+    if parts.scheme in ("mailto", "data"):
+        return
+    if parts.scheme or parts.netloc or url.startswith("/"):
+        raise BuildError(
+            f"<{tag} {attribute}={url!r}>: URLs must be relative to the page",
+            *find_source(url, sources),
+        )
+    path = unquote(parts.path)
+    if not path:
+        if parts.fragment and parts.fragment not in ids:
+            raise BuildError(
+                f"<{tag} {attribute}={url!r}>: no element has that id", *find_source(url, sources)
+            )
+        return
+    exists = path in files or (path.endswith("/") and any(name.startswith(path) for name in files))
+    if not exists:
+        raise BuildError(
+            f"<{tag} {attribute}={url!r}>: the site has no such file", *find_source(url, sources)
+        )
+
+
+def find_source(needle, sources):
+    """Return (file, line) of the first source line holding needle: the article, then templates."""
+    folder = Path(sources.templates.loader.searchpath[0])
+    candidates = [sources.article, *sorted(folder.glob("*.html"))]
+    for file in candidates:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if needle in line:
+                return file, number
+    return folder / "page.html", None
+
+
+def _split_srcset(srcset):
+    """Return the URLs of a srcset attribute."""
+    return [candidate.strip().split(" ")[0] for candidate in srcset.split(",") if candidate.strip()]

@@ -1,0 +1,189 @@
+"""Stage one: read every input and check it, so nothing half-valid reaches the render stage.
+
+Inputs are the article (content/policy-gradients.md), the templates and assets (site_templates/),
+the widget's settings (checked by pgcore itself), the pinned runtime and the pgcore wheel.
+"""
+
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown.extensions.toc import slugify
+
+from . import BuildError, runtime
+from .frontmatter import parse_front_matter, split_front_matter
+
+ARTICLE = Path("content") / "policy-gradients.md"
+TEMPLATES = Path("site_templates")
+PAGE_TEMPLATE = "page.html"
+LOADER = "loader.js"
+
+SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass
+class Section:
+    """One `## Heading` of the body and the markdown up to the next one."""
+
+    id: str
+    title: str
+    text: str
+    line: int
+
+
+@dataclass
+class Sources:
+    """Everything the render stage needs, read and checked."""
+
+    root: Path
+    article: Path
+    front: dict
+    locate: object  # locate(*key_path) -> line of that front-matter key
+    sections: list
+    templates: jinja2.Environment
+    assets: dict  # name under site_templates/assets/ -> file
+    settings: object  # pgcore.settings.Settings: the checked [widget] table
+    explainer: object  # pgcore.explainer.Explainer for those settings
+    roles: tuple
+    runtime: runtime.Runtime
+    wheel: Path
+
+
+def gather(root, cache):
+    """Read and check every input of the site under root."""
+    article = root / ARTICLE
+    front_text, body, body_line = split_front_matter(read_text(article), article)
+    front, locate = parse_front_matter(front_text, article)
+    sections = parse_sections(body, body_line, article)
+    ids = [section.id for section in sections]
+    if front["figure_after"] not in ids:
+        raise BuildError(
+            f"figure_after {front['figure_after']!r} is not a section id "
+            f"(sections: {', '.join(ids)})",
+            article,
+            locate("figure_after"),
+        )
+    pgcore, roles = import_pgcore(root)
+    settings, explainer = check_widget(pgcore, front["widget"], article, locate)
+    templates = read_templates(root / TEMPLATES)
+    assets = read_assets(root / TEMPLATES / "assets")
+    pinned = runtime.ensure_runtime(root / "pyproject.toml", cache)
+    wheel = runtime.build_wheel(root, cache)
+    return Sources(
+        root,
+        article,
+        front,
+        locate,
+        sections,
+        templates,
+        assets,
+        settings,
+        explainer,
+        roles,
+        pinned,
+        wheel,
+    )
+
+
+def read_text(path):
+    """Read a UTF-8 text file, or raise BuildError saying why not."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"cannot read: {error}", path) from None
+
+
+def parse_sections(body, first_line, path):
+    """Split the markdown body at its `## ` headings into sections with slug ids."""
+    sections, in_code = [], False
+    for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
+        if FENCE.match(line):
+            in_code = not in_code
+        heading = None if in_code else SECTION_HEADING.match(line)
+        if heading:
+            title = heading.group(1)
+            section_id = slugify(title, "-")
+            if any(section.id == section_id for section in sections):
+                raise BuildError(f"two sections have the id {section_id!r}", path, number)
+            sections.append(Section(section_id, title, "", number))
+        elif sections:
+            sections[-1].text += line
+        elif line.strip():
+            raise BuildError(
+                "text before the first `## ` heading: every part of the body belongs to a section",
+                path,
+                number,
+            )
+    if not sections:
+        raise BuildError("the body has no `## ` section headings", path, first_line)
+    return sections
+
+
+def import_pgcore(root):
+    """Import pgcore's settings, explainer and scene modules from the package under root."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        modules = {
+            name: importlib.import_module(f"pgcore.{name}")
+            for name in ("settings", "explainer", "scene")
+        }
+    except SyntaxError as error:
+        raise BuildError(
+            f"pgcore does not import: {error.msg}", error.filename, error.lineno
+        ) from None
+    where = Path(modules["explainer"].__file__).resolve()
+    if not where.is_relative_to(root.resolve()):
+        raise BuildError(f"pgcore was imported from {where}, not from {root}")
+    return modules, tuple(modules["scene"].ROLES)
+
+
+def check_widget(pgcore, widget, path, locate):
+    """Check the [widget] table with pgcore; return (Settings, Explainer) or raise BuildError."""
+    try:
+        settings = pgcore["settings"].Settings.from_mapping(widget)
+        return settings, pgcore["explainer"].Explainer(settings)
+    except ValueError as error:  # pgcore's SettingsError names the key; GridWorld's message does
+        key = getattr(error, "key", None) or str(error).split(" ", 1)[0].strip(":")
+        line = locate("widget", key) if key in widget else locate("widget")
+        raise BuildError(f"[widget] {error}", path, line) from None
+
+
+def read_templates(folder):
+    """Load the Jinja templates (autoescaped, strict) and compile each to find syntax errors."""
+    if not (folder / PAGE_TEMPLATE).is_file():
+        raise BuildError("the page template is missing", folder / PAGE_TEMPLATE)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            raise BuildError(
+                f"template syntax error: {error.message}",
+                error.filename or folder / name,
+                error.lineno,
+            ) from None
+    return env
+
+
+def read_assets(folder):
+    """List the static assets by their name relative to folder; the loader must be one."""
+    assets = {
+        path.relative_to(folder).as_posix(): path
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.parts)
+    }
+    if LOADER not in assets:
+        raise BuildError("the page's loader script is missing", folder / LOADER)
+    return assets

@@ -1,0 +1,106 @@
+"""Prose to HTML: markdown through Python-Markdown, LaTeX ($...$) through latex2mathml to MathML.
+
+Math is rendered at build time, so the page ships no math JavaScript. The $...$ spans are taken
+out of markdown's hands by an inline pattern that runs before escapes and emphasis (code spans
+still win: `$x$` in backticks stays code) and stores the MathML in markdown's HTML stash.
+"""
+
+import re
+
+import latex2mathml.converter
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+EXTENSIONS = ["tables", "smarty", "sane_lists"]
+
+# $$display$$ and $inline$; inline math may not start or end with a space (so "$5 and $6" stays
+# text), and a literal dollar is written \$.
+DISPLAY_MATH = r"\$\$((?:[^$\\]|\\.)+?)\$\$"
+INLINE_MATH = r"(?<![\\$])\$(?![\s$])((?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
+
+# A LaTeX command that reached the output as text: latex2mathml passes unknown commands through
+# (\foo becomes <mi>\foo</mi>), and a $ that markdown never saw as math leaves \theta as it was.
+RAW_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+class MarkupError(ValueError):
+    """Prose that cannot be rendered; `needle` is the source text to find its line by."""
+
+    def __init__(self, message, needle):
+        super().__init__(message)
+        self.needle = needle
+
+
+def render_latex(tex, display=False):
+    """Render one LaTeX formula to MathML, or raise MarkupError for what latex2mathml can't do."""
+    try:
+        mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
+    except Exception as error:  # latex2mathml raises many types, mostly without a message
+        raise MarkupError(f"cannot parse LaTeX {tex!r}: {_describe(error)}", tex) from None
+    unknown = RAW_COMMAND.search(mathml)
+    if unknown:
+        raise MarkupError(f"unknown LaTeX command {unknown.group()} in {tex!r}", unknown.group())
+    return mathml
+
+
+def render_markdown(text, inline=False, resolve_link=None):
+    """Render markdown with $...$ math to Markup; inline drops the one paragraph's <p>."""
+    md = markdown.Markdown(extensions=[*EXTENSIONS, _MathAndLinks(resolve_link)])
+    html = md.convert(text)
+    if inline:
+        if html.count("<p>") != 1 or not (html.startswith("<p>") and html.endswith("</p>")):
+            raise MarkupError("expected one line of inline markdown, found blocks", text.strip())
+        html = html[3:-4]
+    return Markup(html)
+
+
+def _describe(error):
+    """Name a latex2mathml exception in words, e.g. MissingSuperScriptOrSubscriptError."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).lower().removesuffix(" error")
+    return f"{words}: {error}" if str(error) else words
+
+
+class _MathPattern(InlineProcessor):
+    """Replace a math span by its MathML, stashed so no later pattern touches it."""
+
+    def __init__(self, pattern, md, display):
+        super().__init__(pattern, md)
+        self.display = display
+
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+        """Stash the MathML for this match."""
+        return self.md.htmlStash.store(render_latex(m.group(1), self.display)), m.start(0), m.end(0)
+
+
+class _LinkPass(Treeprocessor):
+    """Send every href and src through resolve_link, which checks and rewrites local ones."""
+
+    def __init__(self, md, resolve_link):
+        super().__init__(md)
+        self.resolve_link = resolve_link
+
+    def run(self, root):
+        """Rewrite links in place."""
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                if element.get(attribute) is not None:
+                    element.set(attribute, self.resolve_link(element.get(attribute)))
+
+
+class _MathAndLinks(Extension):
+    """Register the math patterns (before escapes, after code spans) and the link pass."""
+
+    def __init__(self, resolve_link):
+        super().__init__()
+        self.resolve_link = resolve_link
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        """Add the patterns and the link pass to md."""
+        md.ESCAPED_CHARS.append("$")
+        md.inlinePatterns.register(_MathPattern(DISPLAY_MATH, md, True), "display-math", 186)
+        md.inlinePatterns.register(_MathPattern(INLINE_MATH, md, False), "inline-math", 185)
+        if self.resolve_link is not None:
+            md.treeprocessors.register(_LinkPass(md, self.resolve_link), "links", 1)

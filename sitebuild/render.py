@@ -1,0 +1,332 @@
+"""Stage two: turn the gathered sources into the site's files, in memory.
+
+The result maps each output path (relative to dist/) to bytes, or to a file to link or copy.
+Static assets get content-hashed names; every URL the page uses is relative to the page.
+"""
+
+import hashlib
+import json
+import re
+import traceback
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from . import BuildError, runtime
+from .checks import check_page
+from .gather import LOADER, PAGE_TEMPLATE
+from .markup import MarkupError, render_latex, render_markdown
+from .svg import render_svg
+
+LIVE_RELOAD_TAG = '<script src="__pgsite/livereload.js" defer></script>\n'
+LOADER_MARK = "/* build.py: runtime */ null"
+LOADER_URL = "assets/loader.js"
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+def render(sources, live_reload=False):
+    """Render the whole site to {output path: bytes or source file}."""
+    files = {".nojekyll": b""}
+    runtime_urls = add_runtime(sources.runtime, sources.wheel, files)
+    asset_urls = add_assets(sources.assets, files, runtime_urls)
+    prose = Prose(sources, files)
+    context = {
+        "page": page_context(sources, prose),
+        "widget": widget_context(sources, runtime_urls),
+        "asset": asset_function(asset_urls),
+        "root": "",
+    }
+    html = render_template(sources.templates, PAGE_TEMPLATE, context)
+    check_page(html, files, prose.fragments, sources)
+    if live_reload:
+        html = html.replace("</body>", LIVE_RELOAD_TAG + "</body>", 1)
+    files["index.html"] = html.encode("utf-8")
+    return files
+
+
+def add_assets(assets, files, runtime_urls):
+    """Add the assets under hashed names (CSS last, its url()s rewritten); return the URLs."""
+    urls = {}
+    for name in sorted(assets, key=lambda name: name.endswith(".css")):
+        data = assets[name].read_bytes()
+        if name == LOADER:
+            data = bake_loader(data.decode("utf-8"), assets[name], runtime_urls).encode()
+        if name.endswith(".css"):
+            data = rewrite_css_urls(data.decode("utf-8"), name, assets[name], urls).encode()
+        urls[name] = hashed_name(f"assets/{name}", data)
+        files[urls[name]] = data
+    return urls
+
+
+def rewrite_css_urls(css, name, path, urls):
+    """Point url(...) references between assets at their hashed names."""
+    folder = name.rpartition("/")[0]
+
+    def hashed(match):
+        """Return the url() with a hashed target, or raise for a missing asset."""
+        target = match.group(2).strip()
+        if target.startswith(("data:", "#")) or urlsplit(target).scheme:
+            return match.group(0)
+        resolved = _join(folder, target.split("#")[0].split("?")[0])
+        if resolved not in urls:
+            line = css.count("\n", 0, match.start()) + 1
+            raise BuildError(f"url({target}) names no asset in site_templates/assets/", path, line)
+        return f'url("{_relative(urls[resolved], "assets/" + name)}")'
+
+    return CSS_URL.sub(hashed, css)
+
+
+def bake_loader(script, path, runtime_urls):
+    """Write the runtime's settings into loader.js, its URLs relative to the script itself."""
+    if script.count(LOADER_MARK) != 1:
+        raise BuildError(f"the loader must hold the marker {LOADER_MARK!r} once", path)
+    settings = {
+        key: _relative(runtime_urls[key], LOADER_URL)
+        for key in ("index_url", "lock_url", "wheel_js")
+    }
+    settings |= {"cdn_url": runtime_urls["cdn_url"], "integrity": runtime_urls["cdn_integrity"]}
+    return script.replace(LOADER_MARK, json.dumps(settings, sort_keys=True))
+
+
+def add_runtime(pinned, wheel, files):
+    """Add the runtime files, the wheel, its lock and its file:// script; return their URLs."""
+    index_url = f"pyodide/{pinned.version}/"
+    for name in runtime.PAGE_FILES:
+        files[index_url + name] = pinned.folder / name
+    wheel_folder = hashlib.sha256(wheel.read_bytes()).hexdigest()[:8]
+    files[f"assets/wheels/{wheel_folder}/{wheel.name}"] = wheel
+    lock = runtime.make_lock(pinned, wheel, f"wheels/{wheel_folder}/")
+    lock_bytes = json.dumps(lock, indent=1, sort_keys=True).encode()
+    lock_url = hashed_name("assets/pyodide-lock.json", lock_bytes)
+    files[lock_url] = lock_bytes
+    wheel_script = runtime.render_wheel_script(wheel, lock).encode()
+    wheel_js = hashed_name("assets/pgcore-wheel.js", wheel_script)
+    files[wheel_js] = wheel_script
+    return {
+        "version": pinned.version,
+        "index_url": index_url,
+        "lock_url": lock_url,
+        "cdn_url": pinned.cdn_url,
+        "cdn_integrity": runtime.sri(pinned.folder / "pyodide.js"),
+        "wheel_js": wheel_js,
+    }
+
+
+class Prose:
+    """Renders the article's markdown and LaTeX, turning errors into BuildErrors with lines."""
+
+    def __init__(self, sources, files):
+        self.sources, self.files = sources, files
+        self.fragments = []  # (fragment, line): links to #ids, checked once the page exists
+        self.line = None
+
+    def markdown(self, text, line, inline=False):
+        """Render markdown written at line of the article."""
+        self.line = line
+        return self._guard(text, line, lambda: render_markdown(text, inline, self.resolve_link))
+
+    def field(self, *key_path, inline=False):
+        """Render the markdown of a front-matter field."""
+        text = _dig(self.sources.front, key_path)
+        return self.markdown(text, self.sources.locate(*key_path), inline)
+
+    def latex(self, *key_path, display=False):
+        """Render the LaTeX of a front-matter field to MathML."""
+        tex, line = _dig(self.sources.front, key_path), self.sources.locate(*key_path)
+        return self._guard(tex, line, lambda: Markup(render_latex(tex, display)))
+
+    def resolve_link(self, url):
+        """Check a link from the article and return its URL in the site (files get hashed names)."""
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "mailto"):
+            return url
+        if parts.scheme or parts.netloc or url.startswith("/"):
+            raise MarkupError(f"link {url!r} must be relative to the article (or http/https)", url)
+        if not parts.path:
+            self.fragments.append((parts.fragment, self.line))
+            return url
+        folder = self.sources.article.parent
+        target = (folder / unquote(parts.path)).resolve()
+        if not target.is_file() or not target.is_relative_to(folder.resolve()):
+            raise MarkupError(f"linked file {parts.path!r} does not exist in content/", url)
+        hashed = hashed_name(f"media/{target.name}", target.read_bytes())
+        self.files[hashed] = target
+        return hashed + (f"#{parts.fragment}" if parts.fragment else "")
+
+    def _guard(self, text, line, render_text):
+        """Run render_text, reporting a MarkupError at the line where its needle appears."""
+        try:
+            return render_text()
+        except MarkupError as error:
+            offset = next(
+                (
+                    n
+                    for n, source_line in enumerate(text.splitlines())
+                    if error.needle.splitlines()[0] in source_line
+                ),
+                0,
+            )
+            raise BuildError(str(error), self.sources.article, line + offset) from None
+
+
+def page_context(sources, prose):
+    """Return the template's `page`: the article's fields rendered to HTML and MathML."""
+    front = sources.front
+    gradient = front["gradient"]
+    return {
+        "title": front["title"],
+        "lede": prose.field("lede", inline=True),
+        "description": front["description"],
+        "site": front["site"],
+        "series": front.get("series", ""),
+        "volume": front.get("volume", ""),
+        "edition": front.get("edition", ""),
+        "figure_after": front["figure_after"],
+        "caption": prose.field("caption"),
+        "sections": [
+            {"id": s.id, "title": s.title, "html": prose.markdown(s.text, s.line + 1)}
+            for s in sources.sections
+        ],
+        "gradient": {
+            "title": gradient["title"],
+            "formula": prose.latex("gradient", "formula", display=True),
+            "reading": prose.field("gradient", "reading"),
+            "glossary": [
+                {
+                    "symbol": prose.latex("gradient", "glossary", i, "symbol"),
+                    "meaning": prose.field("gradient", "glossary", i, "meaning"),
+                }
+                for i in range(len(gradient["glossary"]))
+            ],
+        },
+        "legend": [
+            {"mark": entry["mark"], "text": prose.field("legend", i, "text", inline=True)}
+            for i, entry in enumerate(front.get("legend", []))
+        ],
+        "examples": [
+            {"title": entry["title"], "html": prose.field("examples", i, "body")}
+            for i, entry in enumerate(front.get("examples", []))
+        ],
+        "references": [
+            {
+                "authors": ref["authors"],
+                "year": ref["year"],
+                "title": ref["title"],
+                "venue": ref["venue"],
+                "url": ref.get("url"),
+                "note": prose.field("references", i, "note", inline=True) if "note" in ref else "",
+            }
+            for i, ref in enumerate(front.get("references", []))
+        ],
+    }
+
+
+def widget_context(sources, runtime_urls):
+    """Return the template's `widget`: settings, the pre-rendered scenes and the policy table."""
+    explainer = sources.explainer
+    try:
+        svg = render_svg(
+            explainer.scene(),
+            sources.roles,
+            pg="static",
+            label="The gridworld and the untrained policy (static snapshot)",
+        )
+        curve_svg = render_svg(
+            explainer.curve_scene(),
+            sources.roles,
+            pg="curve-static",
+            label="Learning curve, empty before training (static snapshot)",
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise BuildError(
+            f"the widget's scene cannot be drawn: {error!r}",
+            sources.article,
+            sources.locate("widget"),
+        ) from None
+    return {
+        "config_json": json.dumps(
+            sources.settings.to_json_dict(), sort_keys=True, separators=(",", ":")
+        ),
+        "svg": svg,
+        "curve_svg": curve_svg,
+        "table": explainer.table_rows(),
+        "runtime": runtime_urls,
+    }
+
+
+def asset_function(urls):
+    """Return the templates' asset(name): the hashed URL of a static asset."""
+
+    def asset(name):
+        """Return the hashed, page-relative URL of site_templates/assets/<name>."""
+        if name not in urls:
+            raise LookupError(f"asset({name!r}): no such file in site_templates/assets/")
+        return urls[name]
+
+    return asset
+
+
+def render_template(env, name, context):
+    """Render a template; errors name the template file and line they happened at."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:  # an included template, compiled late
+        raise BuildError(
+            f"template syntax error: {error.message}", error.filename, error.lineno
+        ) from None
+    except (jinja2.TemplateError, LookupError, TypeError, ValueError) as error:
+        file, line = _template_frame(error, env)
+        message = error.message if isinstance(error, jinja2.TemplateError) else str(error)
+        if isinstance(error, jinja2.UndefinedError):
+            message = f"undefined template variable: {message}"
+        raise BuildError(message, file, line) from None
+
+
+def hashed_name(path, data):
+    """Insert 8 hex digits of sha256(data) before the suffix: style.css -> style.1a2b3c4d.css."""
+    stem, dot, suffix = path.rpartition(".")
+    if "/" in suffix or not stem:
+        stem, dot, suffix = path, "", ""
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:8]}{dot}{suffix}"
+
+
+def _template_frame(error, env):
+    """Find the innermost template file and line in an exception's traceback."""
+    folder = Path(env.loader.searchpath[0]).resolve()
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(folder):
+            return path, frame.lineno
+    return folder / PAGE_TEMPLATE, None
+
+
+def _dig(data, key_path):
+    """Return data[k1][k2]... for a key path."""
+    for key in key_path:
+        data = data[key]
+    return data
+
+
+def _join(folder, target):
+    """Resolve a relative URL path against a folder of asset names."""
+    parts = folder.split("/") if folder else []
+    for part in target.split("/"):
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _relative(target, source):
+    """Return the URL of output path target relative to output path source."""
+    source_parts, target_parts = source.split("/")[:-1], target.split("/")
+    common = 0
+    while (
+        common < min(len(source_parts), len(target_parts) - 1)
+        and source_parts[common] == target_parts[common]
+    ):
+        common += 1
+    return "/".join([".."] * (len(source_parts) - common) + target_parts[common:])

@@ -1,0 +1,261 @@
+"""What the page runs: the pinned Pyodide runtime, the pgcore wheel and the lock file naming it.
+
+The runtime comes from one npm release (pyproject's [tool.pgsite.runtime]), fetched once with
+`npm pack` into a cache and checked file by file against the sha256 pins on every build. The wheel
+is built from this repository through PEP 517 (pypa/build, no isolation, no network) and cached
+by a hash of its sources. The lock is the runtime's own pyodide-lock.json with pgcore added by
+pyodide-lock's add_wheels_to_spec (what `pyodide lockfile add-wheels` runs), then trimmed to the
+packages the page loads.
+"""
+
+import base64
+import contextlib
+import hashlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import BuildError
+
+# The files of the npm package the page needs: the loader, the Emscripten module, the
+# interpreter and the standard library. The lock is ours (see make_lock), so pyodide-lock.json
+# stays in the cache as the lock's source.
+PAGE_FILES = ("pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+LOCK_FILE = "pyodide-lock.json"
+CDN = "https://cdn.jsdelivr.net/npm/{package}@{version}/"
+
+# Zip timestamps of the wheel (1980-01-01, the earliest a zip can hold), so equal sources give
+# equal wheels and equal hashed URLs.
+SOURCE_DATE_EPOCH = "315532800"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The verified runtime in the cache: its folder, version and the files' sha256 pins."""
+
+    folder: Path
+    package: str
+    version: str
+    pins: dict
+
+    @property
+    def cdn_url(self):
+        """Return the jsDelivr npm URL of this exact release (the file:// fallback)."""
+        return CDN.format(package=self.package, version=self.version)
+
+
+def read_runtime_pins(pyproject):
+    """Read [tool.pgsite.runtime] from pyproject.toml: (package, version, sha256 pins)."""
+    try:
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["pgsite"]["runtime"]
+        package, version, pins = table["package"], table["version"], table["sha256"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+        raise BuildError(
+            f"cannot read [tool.pgsite.runtime] (package, version, sha256): {error}", pyproject
+        ) from None
+    for name in (*PAGE_FILES, LOCK_FILE):
+        if name not in pins:
+            raise BuildError(f"[tool.pgsite.runtime.sha256] has no pin for {name}", pyproject)
+    return package, version, pins
+
+
+def cache_dir():
+    """Return the cache folder: $PGSITE_CACHE, else ~/.cache/pgsite."""
+    return Path(os.environ.get("PGSITE_CACHE") or Path.home() / ".cache" / "pgsite")
+
+
+def ensure_runtime(pyproject, cache):
+    """Fetch the pinned runtime into the cache unless there, then check every pinned file."""
+    package, version, pins = read_runtime_pins(pyproject)
+    folder = cache / f"{package}-{version}"
+    if not folder.is_dir():
+        fetch_runtime(package, version, folder)
+    for name, expected in pins.items():
+        file = folder / name
+        if not file.is_file():
+            raise BuildError(
+                f"the cached runtime lacks {name}; delete the folder {folder} and "
+                "build again to fetch it afresh",
+                file,
+            )
+        if sha256_file(file) != expected:
+            raise BuildError(
+                f"sha256 mismatch for the cached runtime file (corrupt or altered); "
+                f"delete the folder {folder} and build again",
+                file,
+            )
+    return Runtime(folder, package, version, pins)
+
+
+def fetch_runtime(package, version, folder):
+    """Fetch one npm release with `npm pack` and unpack it as folder (atomically)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BuildError(
+            f"npm not found, and no cached runtime in {folder}: install Node.js "
+            f"(npm) so the build can fetch {package}@{version} once"
+        )
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".fetch-") as scratch:
+        result = subprocess.run(
+            [npm, "pack", f"{package}@{version}", "--pack-destination", scratch, "--silent"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        tarballs = list(Path(scratch).glob("*.tgz"))
+        if result.returncode != 0 or len(tarballs) != 1:
+            raise BuildError(
+                f"`npm pack {package}@{version}` failed: "
+                f"{(result.stderr or result.stdout).strip()[-600:]}"
+            )
+        unpacked = Path(scratch) / "unpacked"
+        with tarfile.open(tarballs[0]) as tar:
+            tar.extractall(unpacked, filter="data")
+        (unpacked / "package").rename(folder)
+
+
+def build_wheel(root, cache):
+    """Return the pgcore wheel, built through PEP 517 unless the cache has one for these sources."""
+    key = hash_sources(root)
+    folder = cache / "wheels" / key
+    wheels = sorted(folder.glob("*.whl")) if folder.is_dir() else []
+    if wheels:
+        return wheels[0]
+    import pyproject_hooks
+
+    def runner(cmd, cwd=None, extra_environ=None):
+        """Run the backend quietly with a fixed SOURCE_DATE_EPOCH."""
+        env = {**(extra_environ or {}), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        pyproject_hooks.quiet_subprocess_runner(cmd, cwd, env)
+
+    (cache / "wheels").mkdir(parents=True, exist_ok=True)
+    with (
+        pypa_build() as build,
+        tempfile.TemporaryDirectory(dir=cache / "wheels", prefix=".build-") as scratch,
+    ):
+        try:
+            builder = build.ProjectBuilder(root, runner=runner)
+            missing = builder.check_dependencies("wheel")
+            if missing:
+                raise BuildError(
+                    f"cannot build the pgcore wheel, missing {sorted(missing)}: "
+                    "install the site group (pip install --group site)",
+                    root / "pyproject.toml",
+                )
+            built = Path(builder.build("wheel", Path(scratch) / key))
+        except build.BuildException as error:
+            raise BuildError(
+                f"the pgcore wheel does not build: {error}", root / "pyproject.toml"
+            ) from None
+        except build.BuildBackendException as error:
+            detail = getattr(error.exception, "output", b"") or b""  # the backend's stderr
+            if isinstance(detail, bytes):
+                detail = detail.decode(errors="replace")
+            last = detail.strip().splitlines()[-1:] or [str(error)]  # the backend's own error
+            raise BuildError(
+                f"the pgcore wheel does not build: {last[0]}", root / "pyproject.toml"
+            ) from None
+        built.parent.rename(folder)
+    return folder / built.name
+
+
+@contextlib.contextmanager
+def pypa_build():
+    """Import pypa/build as `build`, which this project's own build.py shadows on sys.path."""
+    ours = sys.modules.get("build")
+    if ours is not None and hasattr(ours, "ProjectBuilder"):
+        yield ours
+        return
+    path = [entry for entry in sys.path if not (Path(entry or ".") / "build.py").is_file()]
+    spec = importlib.machinery.PathFinder.find_spec("build", path)
+    if spec is None:
+        raise BuildError("pypa/build is not installed: pip install --group site")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build"] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        if ours is not None:
+            sys.modules["build"] = ours
+
+
+def hash_sources(root):
+    """Hash what the wheel is made of: pgcore/, pyproject.toml and the README it embeds."""
+    digest = hashlib.sha256()
+    files = [
+        p
+        for p in sorted((root / "pgcore").rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
+    files += [root / "pyproject.toml", root / "README.md"]
+    for file in files:
+        if file.is_file():
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def make_lock(runtime, wheel, base_url):
+    """Return the page's lock: the runtime's lock plus the wheel under base_url, trimmed to pgcore.
+
+    base_url is the wheel's folder relative to the lock's own URL, which is where Pyodide resolves
+    a relative file_name (its packageBaseUrl defaults to the lock's folder).
+    """
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    spec = PyodideLockSpec.from_json(runtime.folder / LOCK_FILE)
+    spec = add_wheels_to_spec(spec, [wheel], base_path=wheel.parent, base_url=base_url)
+    lock = spec.to_dict()
+    wanted = dependency_closure(lock["packages"], "pgcore")
+    lock["packages"] = {name: entry for name, entry in lock["packages"].items() if name in wanted}
+    return lock
+
+
+def dependency_closure(packages, name):
+    """Return name and every package it depends on, transitively, in the lock's packages."""
+    wanted, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current not in wanted:
+            wanted.add(current)
+            todo.extend(packages[current].get("depends", []))
+    return wanted
+
+
+def render_wheel_script(wheel, lock):
+    """Return the classic script that carries the wheel (and lock) for pages opened from disk."""
+    data = wheel.read_bytes()
+    payload = {
+        "file": wheel.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "b64": base64.b64encode(data).decode("ascii"),
+        "lock": lock,
+    }
+    return (
+        f"// {wheel.name} for pages opened from disk, where fetch() is refused.\n"
+        f"globalThis.pgcoreWheel = {json.dumps(payload, sort_keys=True)};\n"
+    )
+
+
+def sri(file, algorithm="sha384"):
+    """Return the Subresource Integrity value of a file, e.g. 'sha384-...'."""
+    digest = hashlib.new(algorithm, Path(file).read_bytes()).digest()
+    return f"{algorithm}-{base64.b64encode(digest).decode('ascii')}"
+
+
+def sha256_file(file):
+    """Return the hex sha256 of a file."""
+    with open(file, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
