@@ -1,0 +1,105 @@
+"""The tabular softmax policy pi(a|s) = exp(theta[s][a]) / sum_b exp(theta[s][b]).
+
+theta is a plain list of lists (zeros = uniform). Logits are kept finite: every update goes
+through ascend(), which clips theta to [-THETA_LIMIT, THETA_LIMIT], so probabilities never
+become NaN however large the learning rate.
+"""
+
+import math
+
+# Softmax only sees differences of logits, and exp() underflows to exactly 0 once a difference
+# passes ~745, so clipping at +-1000 never changes a probability that float64 can tell apart
+# from 0; it only stops theta from overflowing to inf (where inf - inf would give NaN).
+THETA_LIMIT = 1000.0
+
+
+def clip_logit(x):
+    """Clamp a logit into [-THETA_LIMIT, THETA_LIMIT]; NaN (from inf - inf) becomes 0."""
+    if x != x:
+        return 0.0
+    return -THETA_LIMIT if x < -THETA_LIMIT else THETA_LIMIT if x > THETA_LIMIT else x
+
+
+def softmax(logits):
+    """Probabilities from logits, stable for any finite values (subtract the max first)."""
+    m = max(logits)
+    if m - m != 0.0:  # m is inf or NaN: only possible if someone wrote theta by hand
+        logits = [clip_logit(x) for x in logits]
+        m = max(logits)
+    exps = [math.exp(x - m) for x in logits]
+    z = sum(exps)
+    if not z >= 1.0:  # a NaN hid behind a finite max; the max's own term contributes 1
+        exps = [math.exp(clip_logit(x) - m) for x in logits]
+        z = sum(exps)
+    return [e / z for e in exps]
+
+
+def cumulative(pi):
+    """Thresholds for sampling with one uniform u: action a is the first with u < cum[a].
+
+    The last action with nonzero probability gets threshold exactly 1.0, so rounding in the
+    running sum can neither push u past the end nor select an action of probability 0.
+    """
+    cum, total = [], 0.0
+    for p in pi:
+        total += p
+        cum.append(total)
+    last = max(a for a, p in enumerate(pi) if p > 0.0)
+    for a in range(last, len(cum)):
+        cum[a] = 1.0
+    return cum
+
+
+def pick(cum, u):
+    """The action whose cumulative threshold first exceeds u."""
+    for a, c in enumerate(cum):
+        if u < c:
+            return a
+    return len(cum) - 1
+
+
+class SoftmaxPolicy:
+    """pi(a|s) = softmax(theta[s])[a], one row of logits per state."""
+
+    def __init__(self, n_states, n_actions=4, theta=None):
+        if n_states < 1 or n_actions < 1:
+            raise ValueError(f"need n_states >= 1 and n_actions >= 1, got {n_states}, {n_actions}")
+        self.n_states, self.n_actions = n_states, n_actions
+        if theta is None:
+            self.theta = [[0.0] * n_actions for _ in range(n_states)]
+        else:
+            if len(theta) != n_states or any(len(row) != n_actions for row in theta):
+                raise ValueError(f"theta must be {n_states} rows of {n_actions} logits")
+            self.theta = [[clip_logit(float(x)) for x in row] for row in theta]
+
+    def probs(self, s):
+        return softmax(self.theta[s])
+
+    def sample(self, s, rng):
+        return pick(cumulative(self.probs(s)), rng.random())
+
+    def sampling_table(self):
+        """cumulative(pi(.|s)) for every state, for rollouts that sample many times."""
+        return [cumulative(softmax(row)) for row in self.theta]
+
+    def grad_log_pi(self, s, a):
+        """d log pi(a|s) / d theta[s] = onehot(a) - pi(.|s) (softmax log-derivative)."""
+        return [(1.0 if b == a else 0.0) - p for b, p in enumerate(self.probs(s))]
+
+    def greedy(self, s):
+        """The most probable action (the first one on ties)."""
+        row = self.theta[s]
+        return row.index(max(row))
+
+    def ascend(self, step):
+        """theta += step (theta's shape; a None row means no change), clipped to stay finite."""
+        for row, d_row in zip(self.theta, step, strict=True):
+            if d_row is None:
+                continue
+            for a, d in enumerate(d_row):
+                new = row[a] + d
+                if new == new:  # inf - inf: keep the old logit rather than invent one
+                    row[a] = clip_logit(new)
+
+    def copy(self):
+        return SoftmaxPolicy(self.n_states, self.n_actions, self.theta)
