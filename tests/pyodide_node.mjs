@@ -1,0 +1,34 @@
+// Run a Python script in real Pyodide under Node, with this checkout's pgcore importable.
+//
+// usage: node tests/pyodide_node.mjs <pyodide_dir> <pgcore_dir> < script.py
+// The script's stdout goes to stdout; a Python exception prints its traceback to stderr and
+// exits with status 1. Used by tests/test_pyodide_node.py and bench/rollouts.py.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [pyodideDir, pgcoreDir] = process.argv.slice(2);
+if (!pyodideDir || !pgcoreDir) {
+  console.error("usage: node pyodide_node.mjs <pyodide_dir> <pgcore_dir> < script.py");
+  process.exit(2);
+}
+
+const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
+const pyodide = await loadPyodide({ indexURL: path.resolve(pyodideDir) + path.sep });
+pyodide.setStdout({ batched: (line) => process.stdout.write(line + "\n") });
+pyodide.setStderr({ batched: (line) => process.stderr.write(line + "\n") });
+
+// The sources are copied unchanged: what runs here is exactly what CPython imports.
+const home = "/home/pyodide";
+pyodide.FS.mkdirTree(`${home}/pgcore`);
+for (const name of readdirSync(pgcoreDir).filter((n) => n.endsWith(".py"))) {
+  pyodide.FS.writeFile(`${home}/pgcore/${name}`, readFileSync(path.join(pgcoreDir, name)));
+}
+
+try {
+  pyodide.runPython(`import sys; sys.path.insert(0, "${home}")`);
+  await pyodide.runPythonAsync(readFileSync(0, "utf8"));
+} catch (err) {
+  process.stderr.write(String(err.message ?? err) + "\n");
+  process.exit(1);
+}
