@@ -36,13 +36,16 @@ class MarkupError(ValueError):
 
 def render_latex(tex, display=False):
     """Render one LaTeX formula to MathML, or raise MarkupError for what latex2mathml can't do."""
+    if not _balanced(tex):  # latex2mathml closes a missing } silently
+        raise MarkupError(f"cannot parse LaTeX {_quote(tex)}: unbalanced braces", tex)
     try:
         mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises many types, mostly without a message
-        raise MarkupError(f"cannot parse LaTeX {tex!r}: {_describe(error)}", tex) from None
+        raise MarkupError(f"cannot parse LaTeX {_quote(tex)}: {_describe(error)}", tex) from None
     unknown = RAW_COMMAND.search(mathml)
     if unknown:
-        raise MarkupError(f"unknown LaTeX command {unknown.group()} in {tex!r}", unknown.group())
+        message = f"unknown LaTeX command {unknown.group()} in {_quote(tex)}"
+        raise MarkupError(message, unknown.group())
     return mathml
 
 
@@ -55,6 +58,21 @@ def render_markdown(text, inline=False, resolve_link=None):
             raise MarkupError("expected one line of inline markdown, found blocks", text.strip())
         html = html[3:-4]
     return Markup(html)
+
+
+def _quote(tex, limit=60):
+    """Quote LaTeX for a message as written (no repr doubling of backslashes), shortened."""
+    return f"${tex if len(tex) <= limit else tex[: limit - 1] + '…'}$"
+
+
+def _balanced(tex):
+    """Tell whether the unescaped braces of tex pair up."""
+    depth = 0
+    for brace in re.findall(r"\\.|[{}]", tex):
+        depth += {"{": 1, "}": -1}.get(brace, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _describe(error):

@@ -1,0 +1,300 @@
+"""The generator's pure parts on hand-made inputs: SVG, LaTeX, markdown, front matter, writing."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from sitebuild import BuildError
+from sitebuild.frontmatter import parse_front_matter, split_front_matter
+from sitebuild.gather import parse_sections
+from sitebuild.markup import MarkupError, render_latex, render_markdown
+from sitebuild.render import _relative, hashed_name
+from sitebuild.svg import render_svg
+from sitebuild.write import write_site
+
+ROLES = ("ink", "muted", "accent", "goal", "pit", "a0")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_tree(scene, **kwargs):
+    """Render a scene and parse the SVG back."""
+    return ET.fromstring(str(render_svg(scene, ROLES, **kwargs)))
+
+
+def scene(*items, width=100, height=50):
+    """A scene of the given items."""
+    return {"width": width, "height": height, "items": list(items)}
+
+
+# -- SVG ------------------------------------------------------------------------------------------
+
+
+def test_svg_maps_roles_to_classes_and_numbers_to_attributes():
+    rect = {
+        "kind": "rect",
+        "x": 1,
+        "y": 2.5,
+        "w": 10,
+        "h": 20,
+        "r": 3,
+        "fill": "goal",
+        "stroke": "ink",
+        "lw": 2,
+        "alpha": 0.5,
+        "dash": [4, 2],
+    }
+    root = svg_tree(scene(rect), pg="static", label="A figure")
+    assert root.get("viewBox") == "0 0 100 50"
+    assert root.get("data-pg") == "static" and root.get("aria-label") == "A figure"
+    (element,) = root
+    assert element.tag == SVG + "rect"
+    assert element.get("class") == "f-goal s-ink"
+    assert (element.get("x"), element.get("y"), element.get("width")) == ("1", "2.5", "10")
+    assert (element.get("rx"), element.get("stroke-width")) == ("3", "2")
+    assert element.get("opacity") == "0.5" and element.get("stroke-dasharray") == "4 2"
+
+
+def test_svg_has_no_style_attributes_and_fill_none_when_unfilled():
+    items = [
+        {"kind": "circle", "x": 5, "y": 5, "r": 2, "stroke": "accent"},
+        {"kind": "ellipse", "x": 5, "y": 5, "rx": 2, "ry": 1, "fill": "pit"},
+        {"kind": "path", "points": [[0, 0], [1, 1], [2, 0]], "closed": False, "stroke": "ink"},
+        {"kind": "path", "points": [[0, 0], [1, 1], [2, 0]], "closed": True, "fill": "a0"},
+        {"kind": "arrow", "x1": 0, "y1": 0, "x2": 10, "y2": 0, "head": 4, "stroke": "ink"},
+        {
+            "kind": "text",
+            "x": 5,
+            "y": 5,
+            "text": "J(θ) < 1 & more",
+            "size": 12,
+            "anchor": "middle",
+            "weight": "bold",
+            "fill": "muted",
+        },
+    ]
+    markup = str(render_svg(scene(*items), ROLES))
+    assert "style=" not in markup
+    root = ET.fromstring(markup)
+    kinds = [element.tag.removeprefix(SVG) for element in root]
+    assert kinds == ["circle", "ellipse", "polyline", "polygon", "line", "polygon", "text"]
+    circle, ellipse, polyline, polygon = root[:4]
+    assert circle.get("fill") == "none" and circle.get("class") == "s-accent"
+    assert ellipse.get("class") == "f-pit" and ellipse.get("fill") is None
+    assert polyline.get("fill") == "none" and polyline.get("points") == "0,0 1,1 2,0"
+    text = root[-1]
+    assert text.text == "J(θ) < 1 & more"
+    assert text.get("class") == "t f-muted" and text.get("text-anchor") == "middle"
+
+
+def test_svg_arrow_head_matches_the_canvas_painter():
+    arrow = {
+        "kind": "arrow",
+        "x1": 0,
+        "y1": 0,
+        "x2": 10,
+        "y2": 0,
+        "head": 4,
+        "stroke": "ink",
+        "lw": 2,
+    }
+    shaft, head = svg_tree(scene(arrow))
+    # painter.js: the shaft stops 0.8 head before the tip; the head is 4 long, 2 * 0.55 * 4 wide.
+    assert (shaft.get("x2"), shaft.get("class"), shaft.get("stroke-width")) == ("6.8", "s-ink", "2")
+    assert head.get("points") == "10,0 6,2.2 6,-2.2"
+    assert head.get("class") == "f-ink"
+
+
+def test_svg_text_without_fill_is_ink():
+    text = {"kind": "text", "x": 1, "y": 1, "text": "x", "size": 10}
+    (element,) = svg_tree(scene(text))
+    assert element.get("class") == "t f-ink"
+
+
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        ({"kind": "blob", "x": 0}, "unknown scene item kind"),
+        ({"kind": "circle", "x": 0, "y": 0, "r": 1, "fill": "hotpink"}, "unknown colour role"),
+        ({"kind": "circle", "x": float("nan"), "y": 0, "r": 1}, "finite number"),
+    ],
+)
+def test_svg_rejects_what_the_painter_could_not_draw(item, message):
+    with pytest.raises(ValueError, match=message):
+        render_svg(scene(item), ROLES)
+
+
+# -- LaTeX and markdown ---------------------------------------------------------------------------
+
+
+def test_latex_renders_to_mathml():
+    mathml = render_latex(r"\nabla_\theta J(\theta)", display=True)
+    assert mathml.startswith("<math") and 'display="block"' in mathml
+    assert "\\" not in mathml
+
+
+@pytest.mark.parametrize("tex", [r"\nablaa x", r"\foo", r"\text{\bar}"])
+def test_unknown_latex_commands_are_errors(tex):
+    # latex2mathml passes unknown commands through as text (<mi>\foo</mi>); the build must not.
+    with pytest.raises(MarkupError, match="unknown LaTeX command"):
+        render_latex(tex)
+
+
+@pytest.mark.parametrize("tex", [r"x^{", r"\frac{1}{", r"x^{ y", "a}{b"])
+def test_unparsable_latex_is_an_error(tex):
+    with pytest.raises(MarkupError, match="cannot parse LaTeX"):
+        render_latex(tex)
+
+
+def test_math_is_protected_from_markdown():
+    html = render_markdown(r"Weights $a_t * b_t * c_t$ and *emphasis*, $\pi_\theta$.")
+    assert "<em>emphasis</em>" in html
+    assert html.count("<math") == 2 and "<em>t" not in html
+    assert "\\" not in html
+
+
+def test_code_spans_and_escaped_dollars_stay_text():
+    html = render_markdown(r"Price \$5, code `$x$`, prices $5 and $6.")
+    assert "<math" not in html
+    assert "<code>$x$</code>" in html and "$5" in html
+
+
+def test_display_math():
+    assert 'display="block"' in render_markdown("$$\\sum_t G_t$$")
+
+
+def test_inline_markdown_drops_the_paragraph():
+    assert render_markdown("one *line*", inline=True) == "one <em>line</em>"
+    with pytest.raises(MarkupError):
+        render_markdown("two\n\nparagraphs", inline=True)
+
+
+def test_links_go_through_the_resolver():
+    html = render_markdown("[a](figure.png) [b](#sec)", resolve_link=lambda url: "x/" + url)
+    assert 'href="x/figure.png"' in html and 'href="x/#sec"' in html
+
+
+# -- front matter and sections --------------------------------------------------------------------
+
+ARTICLE = """+++
+title = "T"
+lede = "L"
+description = "D"
+site = "S"
+figure_after = "one"
+caption = "C"
+
+[widget]
+rows = 3
+
+[gradient]
+title = "G"
+formula = 'x'
+reading = "R"
+
+[[gradient.glossary]]
+symbol = 'x'
+meaning = "M"
+
+[[references]]
+authors = "A"
+year = 1992
+title = "T"
+venue = "V"
++++
+
+## One
+
+Text.
+
+## Two $x$
+
+More.
+"""
+
+
+def parse(text, path="a.md"):
+    """Split and parse an article."""
+    front, body, first = split_front_matter(text, path)
+    return (*parse_front_matter(front, path), body, first)
+
+
+def test_front_matter_parses_and_locates_keys():
+    data, locate, body, first = parse(ARTICLE)
+    lines = ARTICLE.splitlines()
+    assert data["widget"] == {"rows": 3}
+    assert lines[locate("widget", "rows") - 1] == "rows = 3"
+    assert lines[locate("gradient", "glossary", 0, "meaning") - 1] == 'meaning = "M"'
+    assert lines[locate("references", 0, "year") - 1] == "year = 1992"
+    assert lines[first - 1] == ""  # the body starts right after the closing +++
+
+
+@pytest.mark.parametrize(
+    "old, new, line, message",
+    [
+        # an array may span lines, so TOML notices the missing ] at the next table's header
+        ("rows = 3", "rows = [3", 12, "not valid TOML"),
+        ("year = 1992", "year = 19.92", 23, "expected a whole number or a string"),
+        ('site = "S"\n', "", 1, "missing required key 'site'"),
+        ('venue = "V"', 'venue = "V"\npages = 3', 26, "unknown key 'pages'"),
+        ("symbol = 'x'", "symbol = 3", 18, "gradient.glossary.symbol: expected a string"),
+    ],
+)
+def test_front_matter_errors_name_the_line(old, new, line, message):
+    with pytest.raises(BuildError) as caught:
+        parse(ARTICLE.replace(old, new, 1))
+    assert (caught.value.file, caught.value.line) == ("a.md", line)
+    assert message in caught.value.message
+
+
+def test_front_matter_needs_its_fences():
+    with pytest.raises(BuildError, match="must start"):
+        parse("title = 1\n")
+    with pytest.raises(BuildError, match="no closing"):
+        parse("+++\ntitle = 1\n")
+
+
+def test_sections_split_at_level_two_headings():
+    _, _, body, first = parse(ARTICLE)
+    sections = parse_sections(body, first, "a.md")
+    assert [(s.id, s.title, s.line) for s in sections] == [
+        ("one", "One", 28),
+        ("two-x", "Two $x$", 32),
+    ]
+    with pytest.raises(BuildError, match="before the first"):
+        parse_sections("intro\n## One\n", 5, "a.md")
+    with pytest.raises(BuildError, match="two sections"):
+        parse_sections("## One\n## One\n", 5, "a.md")
+
+
+# -- names and writing ----------------------------------------------------------------------------
+
+
+def test_hashed_names_and_relative_urls():
+    assert re.fullmatch(r"assets/style\.[0-9a-f]{8}\.css", hashed_name("assets/style.css", b"x"))
+    assert hashed_name("a/b.css", b"x") != hashed_name("a/b.css", b"y")
+    assert _relative("pyodide/1/", "assets/loader.js") == "../pyodide/1/"
+    assert _relative("assets/lock.json", "assets/loader.js") == "lock.json"
+
+
+def tree(folder):
+    """Map every file under folder to its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_write_swaps_the_new_site_in(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"one", "a/b.txt": b"b"}, out)
+    write_site({"index.html": b"two"}, out)
+    assert tree(out) == {out.joinpath("index.html").relative_to(out): b"two"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_a_failed_write_leaves_the_previous_site(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"one"}, out)
+    before = tree(out)
+    with pytest.raises(OSError):
+        write_site({"index.html": b"two", "x": tmp_path / "missing-file"}, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
