@@ -6,6 +6,7 @@ become NaN however large the learning rate.
 """
 
 import math
+from itertools import accumulate
 
 # Softmax only sees differences of logits, and exp() underflows to exactly 0 once a difference
 # passes ~745, so clipping at +-1000 never changes a probability that float64 can tell apart
@@ -23,13 +24,14 @@ def clip_logit(x):
 def softmax(logits):
     """Probabilities from logits, stable for any finite values (subtract the max first)."""
     m = max(logits)
-    if m - m != 0.0:  # m is inf or NaN: only possible if someone wrote theta by hand
-        logits = [clip_logit(x) for x in logits]
-        m = max(logits)
     exps = [math.exp(x - m) for x in logits]
     z = sum(exps)
-    if not z >= 1.0:  # a NaN hid behind a finite max; the max's own term contributes 1
-        exps = [math.exp(clip_logit(x) - m) for x in logits]
+    # With finite logits the max's own term is exp(0) = 1, so z < 1 or NaN means an inf or NaN
+    # logit (only possible in a theta written by hand): clip them all and start again.
+    if not z >= 1.0:
+        logits = [clip_logit(x) for x in logits]
+        m = max(logits)
+        exps = [math.exp(x - m) for x in logits]
         z = sum(exps)
     return [e / z for e in exps]
 
@@ -40,13 +42,11 @@ def cumulative(pi):
     The last action with nonzero probability gets threshold exactly 1.0, so rounding in the
     running sum can neither push u past the end nor select an action of probability 0.
     """
-    cum, total = [], 0.0
-    for p in pi:
-        total += p
-        cum.append(total)
-    last = max(a for a, p in enumerate(pi) if p > 0.0)
-    for a in range(last, len(cum)):
-        cum[a] = 1.0
+    cum = list(accumulate(pi))
+    last = len(pi) - 1
+    while not pi[last] > 0.0:  # softmax gives the max logit >= 1/n, so this stops
+        last -= 1
+    cum[last:] = [1.0] * (len(cum) - last)
     return cum
 
 
@@ -98,8 +98,10 @@ class SoftmaxPolicy:
                 continue
             for a, d in enumerate(d_row):
                 new = row[a] + d
-                if new == new:  # inf - inf: keep the old logit rather than invent one
-                    row[a] = clip_logit(new)
+                if -THETA_LIMIT <= new <= THETA_LIMIT:
+                    row[a] = new
+                elif new == new:  # NaN (inf - inf) keeps the old logit rather than invent one
+                    row[a] = THETA_LIMIT if new > 0.0 else -THETA_LIMIT
 
     def copy(self):
         return SoftmaxPolicy(self.n_states, self.n_actions, self.theta)

@@ -30,6 +30,7 @@ def test_probs_match_numpy():
     [math.inf, 0.0, 1.0, -math.inf],
     [-math.inf, -math.inf, -math.inf, -math.inf],
     [0.0, math.nan, 1.0, 2.0],
+    [1746.0, math.nan],  # found by hypothesis: the NaN must not be clipped against the old max
     [math.nan, math.nan, math.nan, math.nan],
 ])
 def test_extreme_logits_give_finite_probabilities_summing_to_one(logits):
