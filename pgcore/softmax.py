@@ -8,9 +8,10 @@ become NaN however large the learning rate.
 import math
 from itertools import accumulate
 
-# Softmax only sees differences of logits, and exp() underflows to exactly 0 once a difference
-# passes ~745, so clipping at +-1000 never changes a probability that float64 can tell apart
-# from 0; it only stops theta from overflowing to inf (where inf - inf would give NaN).
+# Clipping theta to +-THETA_LIMIT (a projection after each step) stops it overflowing to inf,
+# where inf - inf would give NaN. It is far from ordinary training: onehot(a) - pi sums to 0
+# over a row, so from theta = 0 a logit at +1000 means another sits at -333 or below, an
+# action whose probability (exp of a gap over 1300) is already exactly 0 in float64.
 THETA_LIMIT = 1000.0
 
 
