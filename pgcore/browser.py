@@ -155,6 +155,8 @@ class Widget:
             "Reload the page to start it again."
         )
         box.hidden = False
+        for control in self.root.querySelectorAll("button, input"):
+            control.disabled = True
         window.console.error("".join(traceback.format_exception(error)))
 
     # -- events (called from JS) ---------------------------------------------------------------

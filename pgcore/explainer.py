@@ -190,7 +190,13 @@ class Explainer:
             done, window = self.trainer.rollouts_done, self.recent_returns
             noun, what = "rollouts", "mean return"
         mean = f"{sum(window) / len(window):+.2f}" if window else "\u2013"
-        return f"{done:,} {noun} \u00b7 {what} (last {len(window)}): {mean}"
+        line = f"{done:,} {noun} \u00b7 {what} (last {len(window)}): {mean}"
+        if self.mode == "trajectories" and self.recent:
+            # What the arrows show, in words, for readers who cannot see them.
+            outcomes = [rollout.outcome for _, rollout in self.recent]
+            counts = ", ".join(f"{outcomes.count(o)} {o}" for o in ("goal", "pit", "timeout"))
+            line += f" \u00b7 shown: {counts}"
+        return line
 
     def table_rows(self):
         """One row per cell for the accessible policy table: label, role, pi(a|s), goal button."""
