@@ -9,8 +9,11 @@ Q_k(s, a) = r(s, a) + gamma * V_{k-1}(s'), where V_0 = 0 and V is 0 at the goal 
 def _live_rows(env, policy):
     """(s, pi(.|s), transitions[s]) for every state an episode can be in before it ends."""
     walls = {env.state(w) for w in env.walls}
-    return [(s, policy.probs(s), env.transitions[s]) for s in range(env.n_states)
-            if s not in walls and not env.is_terminal(s)]
+    return [
+        (s, policy.probs(s), env.transitions[s])
+        for s in range(env.n_states)
+        if s not in walls and not env.is_terminal(s)
+    ]
 
 
 def _values(env, rows, gamma):
@@ -75,3 +78,24 @@ def exact_gradient(env, policy, gamma=1.0):
         d = d_next
         discount *= gamma
     return grad
+
+
+def optimal_return(env, gamma=1.0):
+    """J*: the best expected return any policy can reach within max_steps (the curve's ceiling).
+
+    Finite-horizon value iteration, V*_k(s) = max_a [r(s, a) + gamma V*_{k-1}(s')]; the optimum
+    over all policies is attained by a deterministic one, which a softmax approaches as theta
+    grows, so J(theta) climbs toward this line but never crosses it.
+    """
+    walls = {env.state(w) for w in env.walls}
+    live = [s for s in range(env.n_states) if s not in walls and not env.is_terminal(s)]
+    V = [0.0] * env.n_states
+    for _ in range(env.max_steps):
+        V_prev, V = V, [0.0] * env.n_states
+        for s in live:
+            V[s] = max(
+                r + (0.0 if done else gamma * V_prev[s_next])
+                for s_next, r, done in env.transitions[s]
+            )
+    starts = env.start_states()
+    return sum(V[s] for s in starts) / len(starts)

@@ -10,7 +10,7 @@ import random
 from collections import deque
 
 from . import views
-from .exact import exact_return
+from .exact import exact_return, optimal_return
 from .gaussian import ContinuousTask, GaussianPolicy, GaussianTrainer
 from .reinforce import Hyperparams, Trainer
 from .scene import GridLayout, PlaneLayout
@@ -56,6 +56,7 @@ class Explainer:
             baseline=self.hp.baseline,
         )
         self.task = ContinuousTask()
+        self._best = None  # (goal, J*) of the grid, recomputed when the goal moves
         self.reset()
 
     # -- what the reader does ------------------------------------------------------------------
@@ -246,8 +247,12 @@ class Explainer:
                 self.task.width / math.hypot(self.task.width, floor)
                 for floor in (self.gaussian.sigma_floor,) * 2
             )
-            return views.curve_scene(self.history["continuous"], best, 0.0, "E[r]")
-        return views.curve_scene(self.history["grid"], 1.0, -1.0, "J(\u03b8)")
+            return views.curve_scene(self.history["continuous"], best, 0.0, 1.0, "E[r]", "samples")
+        if self._best is None or self._best[0] != self.env.goal:
+            self._best = (self.env.goal, optimal_return(self.env, self.hp.gamma))
+        return views.curve_scene(
+            self.history["grid"], self._best[1], -1.0, 1.0, "J(\u03b8)", "rollouts"
+        )
 
     def _first_start(self):
         """Where the agent dot waits before the first rollout: the bottom-left-most start."""

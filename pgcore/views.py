@@ -28,7 +28,7 @@ def _cells(env, layout, faded=False):
             alpha = 0.22 if role in ("goal", "pit") else (0.55 if faded else 1.0)
             items.append(rect(x + 2, y + 2, s - 4, s - 4, r=6, fill=fill, alpha=alpha))
             items.append(rect(x + 2, y + 2, s - 4, s - 4, r=6, stroke="faint", lw=1))
-            cx, cy = layout.centre(cell)
+            cx, cy = x + s / 2, y + s * 0.3
             if role == "goal":
                 items.append(rect(x + 2, y + 2, s - 4, s - 4, r=6, stroke="goal", lw=2.5))
                 items.append(text(cx, cy, "+1 goal", size=s * 0.13, weight="bold", fill="goal"))
@@ -222,12 +222,11 @@ def continuous_scene(task, policy, samples, mu_trail):
     return {"width": plane.width, "height": plane.height, "items": items}
 
 
-def curve_scene(history, best, low, label, width=480.0, height=132.0):
+def curve_scene(history, best, low, high, label, unit, width=480.0, height=132.0):
     """The learning curve: exact J(theta) against rollouts, with the best attainable J dashed."""
     left, right, top, bottom = 44.0, 12.0, 12.0, 26.0
     plot_w, plot_h = width - left - right, height - top - bottom
     x_max = max(100, history[-1][0] if history else 0)
-    high = max(best, low + 1e-9)
 
     def at(n, value):
         return (
@@ -238,11 +237,18 @@ def curve_scene(history, best, low, label, width=480.0, height=132.0):
     items = [
         rect(left, top, plot_w, plot_h, fill="cell"),
         path([at(0, best), at(x_max, best)], stroke="goal", lw=1.2, dash=(5, 4)),
-        text(left + plot_w - 4, at(0, best)[1] + 9, "best", size=10, anchor="end", fill="goal"),
+        text(
+            left + plot_w - 4,
+            at(0, best)[1] - 8,
+            f"best possible {best:.2f}",
+            size=10,
+            anchor="end",
+            fill="goal",
+        ),
         text(left - 6, at(0, high)[1], f"{high:.2g}", size=10, anchor="end", fill="muted"),
         text(left - 6, at(0, low)[1], f"{low:.2g}", size=10, anchor="end", fill="muted"),
         text(left, height - 9, "0", size=10, anchor="start", fill="muted"),
-        text(left + plot_w, height - 9, f"{x_max} rollouts", size=10, anchor="end", fill="muted"),
+        text(left + plot_w, height - 9, f"{x_max:,} {unit}", size=10, anchor="end", fill="muted"),
     ]
     if low < 0 < high:
         items.append(path([at(0, 0), at(x_max, 0)], stroke="faint", lw=1))
@@ -254,7 +260,7 @@ def curve_scene(history, best, low, label, width=480.0, height=132.0):
         items.append(
             text(
                 left + 6,
-                top + 10,
+                at(0, low)[1] - 10,
                 f"{label} = {value:.3f}",
                 size=11,
                 anchor="start",
@@ -264,6 +270,13 @@ def curve_scene(history, best, low, label, width=480.0, height=132.0):
         )
     else:
         items.append(
-            text(left + 6, top + 10, f"{label}: press Train", size=11, anchor="start", fill="muted")
+            text(
+                left + 6,
+                at(0, low)[1] - 10,
+                f"{label}: press Train",
+                size=11,
+                anchor="start",
+                fill="muted",
+            )
         )
     return {"width": width, "height": height, "items": items}
