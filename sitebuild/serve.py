@@ -21,6 +21,7 @@ WATCHED = ("content", "site_templates", "pgcore", "pyproject.toml", "README.md")
 POLL_SECONDS = 0.25
 LIVE_RELOAD_JS = Path(__file__).with_name("livereload.js")
 ENDPOINT = "/__pgsite/"
+IMMUTABLE = ("/assets/", "/pyodide/")  # content-hashed names, and the pinned runtime's version
 TYPES = {
     ".js": "text/javascript",
     ".mjs": "text/javascript",
@@ -109,21 +110,25 @@ class DevHandler(http.server.SimpleHTTPRequestHandler):
         elif path == ENDPOINT + "livereload.js":
             self.respond(LIVE_RELOAD_JS.read_bytes(), "text/javascript")
         elif self.state.error and path in ("/", "/index.html"):
-            self.respond(error_page(self.state.error).encode(), "text/html; charset=utf-8", 500)
+            # 200, not 500: it is a page for the author, and it must not count as a load failure
+            self.respond(error_page(self.state.error).encode(), "text/html; charset=utf-8")
         else:
             super().do_GET()
 
-    def respond(self, body, content_type, status=200):
-        """Send a complete response."""
-        self.send_response(status)
+    def respond(self, body, content_type):
+        """Send a complete 200 response."""
+        self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
     def end_headers(self):
-        """Forbid caching, so a reload always shows the latest build."""
-        self.send_header("Cache-Control", "no-store")
+        """Let the browser keep hashed and versioned files; fetch everything else afresh."""
+        immutable = self.path.startswith(IMMUTABLE) and self.state.error is None
+        self.send_header(
+            "Cache-Control", "max-age=31536000, immutable" if immutable else "no-store"
+        )
         super().end_headers()
 
     def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
@@ -134,6 +139,7 @@ def error_page(message):
     """Return the page shown instead of the site while the last build failed."""
     return (
         '<!doctype html><html lang="en"><meta charset="utf-8"><title>Build error</title>'
+        '<link rel="icon" href="data:,">'  # no favicon request, no 404 in the console
         "<h1>The build failed</h1><p>Fix the source and save; this page reloads.</p>"
         f"<pre>{html.escape(message)}</pre>"
         f'<script src="{ENDPOINT}livereload.js"></script></html>\n'

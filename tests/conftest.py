@@ -16,6 +16,7 @@ Readiness is always an explicit signal from the page (data-state), never a sleep
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -46,6 +47,27 @@ CONTENT_TYPES = {
     ".whl": "application/zip",
 }
 READY = '[data-widget][data-state="ready"], [data-widget][data-state="error"]'
+PROJECT = (
+    "build.py",
+    "sitebuild",
+    "content",
+    "site_templates",
+    "pgcore",
+    "pyproject.toml",
+    "README.md",
+)
+
+
+def copy_project(root):
+    """Copy what build.py reads (itself included) to root, for tests that edit or serve it."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, root / name)
+    return root
 
 
 def build_site(root, out, env=None):

@@ -9,17 +9,8 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import build_site, copy_project
 
-PROJECT = (
-    "build.py",
-    "sitebuild",
-    "content",
-    "site_templates",
-    "pgcore",
-    "pyproject.toml",
-    "README.md",
-)
 ARTICLE = "content/policy-gradients.md"
 PAGE = "site_templates/page.html"
 WIDGET = "site_templates/widget.html"
@@ -28,13 +19,7 @@ WIDGET = "site_templates/widget.html"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, runtime_dir):
     """A copy of the project with a good dist/ built from it."""
-    root = tmp_path_factory.mktemp("project")
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, root / name)
+    root = copy_project(tmp_path_factory.mktemp("project"))
     result = build_site(root, root / "dist")
     assert result.returncode == 0, result.stderr
     return root

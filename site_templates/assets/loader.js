@@ -16,6 +16,7 @@
 
   var RUNTIME = /* build.py: runtime */ null;
   var script = document.currentScript;
+  var STALL_SECONDS = 90;
   var STEPS = ["Loading the Python runtime…", "Installing the Python packages…",
     "Drawing the first frame…"];
 
@@ -123,18 +124,27 @@
     if (!figures.length) { return; }
     var fromDisk = location.protocol === "file:";
     showStep(figures, 0);
+    // Some failures (a broken .wasm) leave Pyodide's promise pending forever: say so eventually.
+    var stalled = setTimeout(function () {
+      showError(figures, "The Python runtime has not started after " + STALL_SECONDS + " s.",
+        "Reload the page to try again; the figure above is a static snapshot.");
+    }, STALL_SECONDS * 1000);
     var pyodide;
     try {
       pyodide = await (fromDisk ? startFromDisk : startServed)(figures);
     } catch (error) {
+      clearTimeout(stalled);
       if (fromDisk && typeof loadPyodide === "undefined") { showOffline(figures); return; }
       showError(figures, error, fromDisk
         ? "Serve the folder instead: python build.py --serve"
         : "Reload the page to try again; the figure above is a static snapshot.");
       return;
     }
+    clearTimeout(stalled);
+    showStep(figures, 2);
+    // mount() runs synchronously: give the browser a turn to show this last step first.
+    await new Promise(function (resolve) { setTimeout(resolve, 0); });
     try {
-      showStep(figures, 2);
       var browser = pyodide.pyimport("pgcore.browser");
       figures.forEach(function (figure) { browser.mount(figure); });
       browser.destroy();

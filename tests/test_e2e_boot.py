@@ -1,0 +1,177 @@
+"""The page boots its Python in a real Chromium: over http, from disk, offline, on failure, live.
+
+Readiness is the figure's data-state (ready / error / static with the notice), never a sleep.
+"""
+
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from conftest import READY, copy_project
+
+from sitebuild.runtime import PAGE_FILES
+
+pytestmark = pytest.mark.e2e
+
+FIGURE = '[data-widget="policy-gradient"]'
+
+# Records every state and progress text the figure shows, from before the loader runs.
+RECORD_STATES = """
+window.pgStates = [];
+new MutationObserver(() => {
+  const figure = document.querySelector('[data-widget]');
+  if (!figure) return;
+  const text = figure.querySelector('[data-pg="progress-text"]');
+  const seen = figure.dataset.state + (text ? ': ' + text.textContent : '');
+  if (window.pgStates[window.pgStates.length - 1] !== seen) window.pgStates.push(seen);
+}).observe(document, {subtree: true, childList: true, attributes: true,
+                      attributeFilter: ['data-state']});
+"""
+
+
+def requests_of(page):
+    """Collect the URLs the page requests and the responses that failed."""
+    seen = {"requested": [], "failed": []}
+    page.on("request", lambda request: seen["requested"].append(request.url))
+    page.on("requestfailed", lambda request: seen["failed"].append(request.url))
+    page.on("response", lambda r: r.status >= 400 and seen["failed"].append(f"{r.status} {r.url}"))
+    return seen
+
+
+def state(page):
+    """The figure's data-state."""
+    return page.get_attribute(FIGURE, "data-state")
+
+
+def test_served_over_http_the_figure_becomes_live(page, server_url):
+    seen = requests_of(page)
+    page.add_init_script(RECORD_STATES)
+    page.goto(server_url)
+    page.wait_for_selector(READY, timeout=60_000)
+    assert state(page) == "ready", page.text_content('[data-pg="error"]')
+    assert seen["failed"] == []
+    local = [url.removeprefix(server_url) for url in seen["requested"]]
+    assert {f"pyodide/{name}" for name in PAGE_FILES} <= {
+        re.sub(r"/[\d.]+/", "/", u) for u in local
+    }
+    assert any(re.fullmatch(r"assets/wheels/[0-9a-f]{8}/pgcore-.+\.whl", u) for u in local)
+    assert not any(u.endswith("/pyodide-lock.json") for u in local), "the page has its own lock"
+    assert not any(u.startswith("https://") for u in seen["requested"]), "served: nothing external"
+    states = page.evaluate("window.pgStates")
+    steps = [s.split(": ", 1)[1] for s in states if s.startswith("loading: ")]
+    assert len(steps) == 3 and states[-1].startswith("ready"), states
+
+
+def test_opened_from_disk_the_runtime_comes_from_the_pinned_cdn(page, site, route_cdn):
+    cdn = route_cdn(page)
+    seen = requests_of(page)
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector(READY, timeout=60_000)
+    assert state(page) == "ready", page.text_content('[data-pg="error"]')
+    assert seen["failed"] == []
+    from_cdn = {url.removeprefix(cdn) for url in seen["requested"] if url.startswith(cdn)}
+    assert from_cdn == set(PAGE_FILES), "the embedded lock and wheel need no fetch"
+    assert all(url.startswith(("file://", cdn)) for url in seen["requested"])
+
+
+def test_offline_from_disk_the_static_figure_stays_with_a_notice(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(error))
+    page.route("https://**", lambda route: route.abort("internetdisconnected"))
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector('[data-pg="notice"]', state="visible", timeout=30_000)
+    assert state(page) == "static"
+    assert "build.py --serve" in page.text_content('[data-pg="notice"]')
+    assert page.is_visible('svg[data-pg="static"]')
+    assert page_errors == []
+    context.close()
+
+
+def test_a_corrupt_wheel_is_refused_and_the_static_figure_stays(page, console_errors, server_url):
+    # Pyodide checks the wheel against the lock's sha256; a changed byte must stop the start.
+    page.route("**/assets/wheels/*/*.whl", lambda route: route.fulfill(status=200, body=b"PK"))
+    page.goto(server_url)
+    page.wait_for_selector(READY, timeout=60_000)
+    assert state(page) == "error"
+    assert page.is_visible('[data-pg="error"]')
+    assert "Reload the page" in page.text_content('[data-pg="error"]')
+    assert page.is_visible('svg[data-pg="static"]')
+    assert console_errors and all(e.startswith("console:") for e in console_errors)
+    assert any("integrity" in error for error in console_errors), console_errors
+    console_errors.clear()  # the expected ones: the refused wheel
+
+
+class DevServer:
+    """`build.py --serve --port 0` of a project copy, its output collected as it comes."""
+
+    def __init__(self, root):
+        self.lines = []
+        self.process = subprocess.Popen(
+            [sys.executable, str(root / "build.py"), "--serve", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for(r"serving (http://\S+/)").group(1)
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pattern, after=0, timeout=60):
+        """Wait for an output line (from line number `after` on) matching pattern."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                match = re.search(pattern, line)
+                if match:
+                    return match
+            assert self.process.poll() is None, "\n".join(self.lines)
+            time.sleep(0.05)
+        raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
+
+    def stop(self):
+        """Stop the server this test started."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def test_serve_rebuilds_on_edits_and_shows_build_errors(page, tmp_path, runtime_dir):
+    root = copy_project(tmp_path / "project")
+    server = DevServer(root)
+    try:
+        page.goto(server.url)
+        page.wait_for_selector(READY, timeout=60_000)
+        assert state(page) == "ready"
+        article = root / "content" / "policy-gradients.md"
+        text = article.read_text(encoding="utf-8")
+
+        # A content edit: rebuilt, and the open page reloads by itself.
+        mark = len(server.lines)
+        article.write_text(text.replace('title = "', 'title = "Live ', 1), encoding="utf-8")
+        rebuilt_ms = int(server.wait_for(r"built in (\d+) ms", after=mark).group(1))
+        page.wait_for_function("document.title.startsWith('Live ')", timeout=30_000)
+
+        # A mistake: the terminal and the browser both show the one-line error.
+        mark = len(server.lines)
+        article.write_text(text.replace("gamma = ", "gamma = = ", 1), encoding="utf-8")
+        server.wait_for(r"build.py: error: content/policy-gradients.md:\d+: ", after=mark)
+        page.wait_for_selector("text=The build failed", timeout=30_000)
+        assert "content/policy-gradients.md:" in page.text_content("pre")
+
+        # Fixed: the page comes back, live.
+        mark = len(server.lines)
+        article.write_text(text, encoding="utf-8")
+        server.wait_for(r"built in \d+ ms", after=mark)
+        page.wait_for_selector(READY, timeout=60_000)
+        assert state(page) == "ready"
+        assert rebuilt_ms < 1000, f"a content-only rebuild took {rebuilt_ms} ms"
+    finally:
+        page.goto("about:blank")  # stop livereload's polling before its server goes
+        server.stop()
