@@ -1,20 +1,28 @@
-"""The CPython references for training throughput: pgcore on this machine, outside the browser.
+"""The references for training throughput: pgcore on this machine, outside the browser.
 
-Two loops, both with the page's own settings (the data-config JSON of the built page):
+Two CPython loops, both with the page's own settings (the data-config JSON of the built page):
 - the Trainer alone: REINFORCE rollouts and updates, nothing drawn ("pgcore on CPython");
 - the frame loop: what pgcore.browser.Widget does each animation frame (train this frame's share,
   build both scenes and the status line, serialise the scenes to JSON, refresh the table every
   200 ms), back to back with no frame pacing. It is the page's work without the browser.
+And the engine's own ceiling, from the engine's bench/rollouts.py: the same Trainer workload in
+Pyodide under Node and in CPython, no browser and no frames, which bounds what any page can reach.
 """
 
 import json
 import random
+import shutil
+import sys
 import time
 
 from pgcore.explainer import SPEEDS, Explainer
 from pgcore.reinforce import Hyperparams, Trainer
 from pgcore.settings import Settings
 from pgcore.softmax import SoftmaxPolicy
+from sitebuild.runtime import cache_dir, read_runtime_pins
+
+from . import rollouts
+from .site import ROOT, BenchError
 
 TABLE_EVERY_S = 0.2  # pgcore.browser.TABLE_EVERY_MS
 FASTEST = len(SPEEDS) - 1
@@ -70,3 +78,21 @@ def _rate(work, rollouts_per_call, seconds):
         work()
         calls += 1
     return calls * rollouts_per_call / elapsed, calls
+
+
+def engine_rates(repeats=3, count=20_000):
+    """(Pyodide under Node, CPython) Trainer rollouts/s from bench/rollouts.py's workload."""
+    package, version, _ = read_runtime_pins(ROOT / "pyproject.toml")
+    runtime = cache_dir() / f"{package}-{version}"  # the whole npm package, pyodide.mjs included
+    node = shutil.which("node")
+    if node is None:
+        raise BenchError("node is not on PATH: it runs pgcore in Pyodide for the engine ceiling")
+    snippet = rollouts.BENCH.format(repeats=repeats, rollouts=count)
+    try:
+        cpython = rollouts.run([sys.executable, "-"], snippet)
+        pyodide = rollouts.run(
+            [node, str(rollouts.DRIVER), str(runtime), str(ROOT / "pgcore")], snippet
+        )
+    except SystemExit as error:  # rollouts.run reports a failed interpreter this way
+        raise BenchError(f"bench/rollouts.py: {error}") from None
+    return pyodide["trainer"]["median"], cpython["trainer"]["median"]

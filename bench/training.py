@@ -16,7 +16,7 @@ import statistics
 from pgcore.explainer import SPEEDS
 
 from .chromium import Visit, status_count
-from .cpython import frame_loop, trainer_rate
+from .cpython import engine_rates, frame_loop, trainer_rate
 from .table import Figure, Target
 
 VSYNC_MS = 1000 / 60
@@ -51,6 +51,7 @@ def measure_training(browser, server, config, runs, window_s, log):
     late = {speed: Figure(f"late frames, {SPEEDS[speed]}/frame", "%") for speed in work}
     long_tasks = Figure("long tasks after ready", "count", target=Target("max", "<=", 0))
     cpython_work = Figure(f"CPython frame work p95, {SPEEDS[FASTEST]}/frame", "ms")
+    engine = Figure("  engine alone: Pyodide in Node vs CPython", "/s")
 
     for run in range(runs):
         with Visit(browser, server.url("index.html")) as visit:
@@ -85,10 +86,14 @@ def measure_training(browser, server, config, runs, window_s, log):
         versus_loop.values.append(rates[FASTEST])
         versus_loop.reference.append(loop_rate)
         cpython_work.values.append(percentile(loop_ms, 95))
+        engine_pyodide, engine_cpython = engine_rates()
+        engine.values.append(engine_pyodide)
+        engine.reference.append(engine_cpython)
         log(
             f"training {run + 1}/{runs}: page {rates[FASTEST]:,.0f}/s "
             f"({rates[DEFAULT_SPEED]:,.0f}/s at {SPEEDS[DEFAULT_SPEED]}/frame), CPython trainer "
-            f"{reference:,.0f}/s, frame loop {loop_rate:,.0f}/s; frame work p95 "
+            f"{reference:,.0f}/s, frame loop {loop_rate:,.0f}/s, engine in Pyodide "
+            f"{engine_pyodide / engine_cpython:.2f} of CPython; frame work p95 "
             f"{work[DEFAULT_SPEED].values[-1]:.1f} / {work[FASTEST].values[-1]:.1f} ms "
             f"(CPython {cpython_work.values[-1]:.1f} ms); "
             f"long tasks {[round(task[1]) for task in after_ready]} ms"
@@ -96,6 +101,7 @@ def measure_training(browser, server, config, runs, window_s, log):
     return [
         throughput,
         versus_loop,
+        engine,
         work[DEFAULT_SPEED],
         late[DEFAULT_SPEED],
         work[FASTEST],
