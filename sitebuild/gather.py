@@ -4,6 +4,7 @@ Inputs are the article (content/policy-gradients.md), the templates and assets (
 the widget's settings (checked by pgcore itself), the pinned runtime and the pgcore wheel.
 """
 
+import functools
 import importlib
 import re
 import sys
@@ -159,12 +160,7 @@ def read_templates(folder):
     """Load the Jinja templates (autoescaped, strict) and compile each to find syntax errors."""
     if not (folder / PAGE_TEMPLATE).is_file():
         raise BuildError("the page template is missing", folder / PAGE_TEMPLATE)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(folder)
     for name in env.list_templates(extensions=["html"]):
         try:
             env.get_template(name)
@@ -175,6 +171,17 @@ def read_templates(folder):
                 error.lineno,
             ) from None
     return env
+
+
+@functools.cache
+def template_environment(folder):
+    """Return the Jinja environment for folder; kept across rebuilds, it recompiles on mtime."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def read_assets(folder):

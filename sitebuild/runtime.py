@@ -10,6 +10,7 @@ packages the page loads.
 
 import base64
 import contextlib
+import functools
 import hashlib
 import importlib.machinery
 import importlib.util
@@ -212,10 +213,16 @@ def make_lock(runtime, wheel, base_url):
     base_url is the wheel's folder relative to the lock's own URL, which is where Pyodide resolves
     a relative file_name (its packageBaseUrl defaults to the lock's folder).
     """
+    return _make_lock(runtime.folder / LOCK_FILE, wheel, base_url)
+
+
+@functools.cache  # its inputs are content-addressed: a pinned lock, a wheel named by its sources
+def _make_lock(lock_file, wheel, base_url):
+    """Add the wheel to the lock file and trim it (see make_lock)."""
     from pyodide_lock import PyodideLockSpec
     from pyodide_lock.utils import add_wheels_to_spec
 
-    spec = PyodideLockSpec.from_json(runtime.folder / LOCK_FILE)
+    spec = PyodideLockSpec.from_json(lock_file)
     spec = add_wheels_to_spec(spec, [wheel], base_path=wheel.parent, base_url=base_url)
     lock = spec.to_dict()
     wanted = dependency_closure(lock["packages"], "pgcore")
