@@ -44,7 +44,15 @@ def serve(rebuild, root, out, port, report):
     state = BuildState()
     run_build(rebuild, state, report)
     handler = partial(DevHandler, state, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        print(
+            f"build.py: error: cannot serve on 127.0.0.1:{port}: {error.strerror}; "
+            "try another --port",
+            file=sys.stderr,
+        )
+        return 1
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"build.py: serving http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)", flush=True)
     try:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import BuildError
 from sitebuild.runtime import cache_dir, ensure_runtime, read_runtime_pins
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,8 +96,18 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def runtime_dir():
     """The verified runtime folder in the build's cache."""
     runtime = ensure_runtime(ROOT / "pyproject.toml", cache_dir())
-    os.environ["PGSITE_PYODIDE_DIR"] = str(runtime.folder)
+    os.environ.setdefault("PGSITE_PYODIDE_DIR", str(runtime.folder))
     return runtime.folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def export_runtime_dir():
+    """Set $PGSITE_PYODIDE_DIR for tests that run Pyodide themselves (unless already set)."""
+    try:
+        folder = ensure_runtime(ROOT / "pyproject.toml", cache_dir()).folder
+    except BuildError:
+        return  # the runtime_dir fixture reports it to the tests that need the runtime
+    os.environ.setdefault("PGSITE_PYODIDE_DIR", str(folder))
 
 
 @pytest.fixture(scope="session")

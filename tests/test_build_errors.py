@@ -224,3 +224,15 @@ def test_the_copy_builds_again_identically(broken):
     result = build_site(broken, broken / "dist")
     assert result.returncode == 0, result.stderr
     assert tree_digest(broken / "dist") == before
+
+
+def test_files_linked_from_the_article_ship_under_hashed_names(broken):
+    (broken / "content" / "figures").mkdir()
+    (broken / "content" / "figures" / "grid.svg").write_text("<svg/>", encoding="utf-8")
+    add_to_body(broken, "See [the grid](figures/grid.svg#top).")
+    result = build_site(broken, broken / "dist")
+    assert result.returncode == 0, result.stderr
+    (shipped,) = (broken / "dist" / "media").glob("grid.*.svg")
+    assert shipped.read_text(encoding="utf-8") == "<svg/>"
+    html = (broken / "dist" / "index.html").read_text(encoding="utf-8")
+    assert f'href="media/{shipped.name}#top"' in html
