@@ -51,7 +51,7 @@ class _PageParser(HTMLParser):
             self.texts.append(data)
 
 
-def check_page(html, files, fragments, sources):
+def check_page(html, files, sources):
     """Raise BuildError for raw LaTeX, broken or absolute URLs and dangling #links in html."""
     parser = _PageParser()
     parser.feed(html)
@@ -60,19 +60,14 @@ def check_page(html, files, fragments, sources):
         raw = RAW_COMMAND.search(text)
         if raw:
             raise BuildError(
-                f"LaTeX left unrendered in the page: {raw.group()!r} in "
-                f"{text.strip()[:80]!r} (write math as $...$ in markdown fields)",
+                f"LaTeX left unrendered in the page: {raw.group()} in “{text.strip()[:60]}” "
+                "(math belongs between $...$ in the body or a markdown field)",
                 *find_source(raw.group(), sources),
             )
     cdn = sources.runtime.cdn_url
     for tag, attribute, url in parser.urls:
         for candidate in _split_srcset(url) if attribute == "srcset" else [url]:
             _check_url(tag, attribute, candidate, files, parser.ids, cdn, sources)
-    for fragment, line in fragments:
-        if fragment and fragment not in parser.ids:
-            raise BuildError(
-                f"link to #{fragment}: no element of the page has that id", sources.article, line
-            )
 
 
 def _check_url(tag, attribute, url, files, ids, cdn, sources):

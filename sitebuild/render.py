@@ -39,7 +39,7 @@ def render(sources, live_reload=False):
         "root": "",
     }
     html = render_template(sources.templates, PAGE_TEMPLATE, context)
-    check_page(html, files, prose.fragments, sources)
+    check_page(html, files, sources)
     if live_reload:
         html = html.replace("</body>", LIVE_RELOAD_TAG + "</body>", 1)
     files["index.html"] = html.encode("utf-8")
@@ -119,12 +119,9 @@ class Prose:
 
     def __init__(self, sources, files):
         self.sources, self.files = sources, files
-        self.fragments = []  # (fragment, line): links to #ids, checked once the page exists
-        self.line = None
 
     def markdown(self, text, line, inline=False):
         """Render markdown written at line of the article."""
-        self.line = line
         return self._guard(text, line, lambda: render_markdown(text, inline, self.resolve_link))
 
     def field(self, *key_path, inline=False):
@@ -145,8 +142,7 @@ class Prose:
         if parts.scheme or parts.netloc or url.startswith("/"):
             raise MarkupError(f"link {url!r} must be relative to the article (or http/https)", url)
         if not parts.path:
-            self.fragments.append((parts.fragment, self.line))
-            return url
+            return url  # #id: checked against the finished page (checks.py)
         folder = self.sources.article.parent
         target = (folder / unquote(parts.path)).resolve()
         if not target.is_file() or not target.is_relative_to(folder.resolve()):
