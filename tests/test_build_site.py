@@ -55,7 +55,7 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def page(site):
+def index(site):
     """The built index.html, parsed."""
     return Page((site / "index.html").read_text(encoding="utf-8"))
 
@@ -81,10 +81,10 @@ def loader_settings(site):
     return loader, json.loads(match.group(1))
 
 
-def test_every_section_of_the_article_is_on_the_page_in_order(page, article):
+def test_every_section_of_the_article_is_on_the_page_in_order(index, article):
     front, sections = article
     ids = [section.id for section in sections]
-    on_page = [name for name in page.section_order if name in ids or name == "figure"]
+    on_page = [name for name in index.section_order if name in ids or name == "figure"]
     expected = []
     for section_id in ids:
         expected.append(section_id)
@@ -93,27 +93,27 @@ def test_every_section_of_the_article_is_on_the_page_in_order(page, article):
     assert on_page == expected
 
 
-def test_math_is_mathml_and_no_latex_is_left(site, page, article):
+def test_math_is_mathml_and_no_latex_is_left(site, index, article):
     front, _ = article
     html = (site / "index.html").read_text(encoding="utf-8")
     formulas = 1 + len(front["gradient"]["glossary"])
     assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') >= formulas
     assert html.count('display="block"') >= 1
-    prose = "".join(page.text)
+    prose = "".join(index.text)
     assert not RAW_COMMAND.search(prose), RAW_COMMAND.search(prose)
     assert not re.search(r"\$[^$\s][^$]*[\\^_{}][^$]*\$", prose)
 
 
-def test_every_local_url_resolves(site, page):
+def test_every_local_url_resolves(site, index):
     files = files_of(site)
-    for tag, attribute, url in page.urls:
+    for tag, attribute, url in index.urls:
         parts = urlsplit(url)
         if parts.scheme:
             continue
         if parts.path:
             assert unquote(parts.path) in files, f"<{tag} {attribute}={url}>"
         if parts.fragment and not parts.path:
-            assert parts.fragment in page.ids, f"<{tag} {attribute}={url}>"
+            assert parts.fragment in index.ids, f"<{tag} {attribute}={url}>"
 
 
 def test_the_loader_urls_resolve(site):
@@ -136,8 +136,8 @@ def test_stylesheet_urls_resolve(site):
                 assert urljoin(base, target.split("#")[0]) in files, f"{css.name}: {target}"
 
 
-def test_no_root_absolute_or_external_urls_except_the_pinned_cdn(site, page):
-    for tag, attribute, url in page.urls:
+def test_no_root_absolute_or_external_urls_except_the_pinned_cdn(site, index):
+    for tag, attribute, url in index.urls:
         assert not url.startswith("/"), f"<{tag} {attribute}={url}>"
         if tag != "a":  # links out to references are prose; nothing else may leave the site
             assert not urlsplit(url).scheme, f"<{tag} {attribute}={url}>"
@@ -146,9 +146,9 @@ def test_no_root_absolute_or_external_urls_except_the_pinned_cdn(site, page):
             assert url.startswith(CDN) or url.startswith(NAMESPACES), f"{file.name}: {url}"
 
 
-def test_no_inline_scripts_or_styles(site, page):
+def test_no_inline_scripts_or_styles(site, index):
     html = (site / "index.html").read_text(encoding="utf-8")
-    assert all(script.get("src") for script in page.scripts)
+    assert all(script.get("src") for script in index.scripts)
     assert " style=" not in html and "<style" not in html
 
 
