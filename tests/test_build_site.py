@@ -150,6 +150,7 @@ def test_no_inline_scripts_or_styles(site, index):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert all(script.get("src") for script in index.scripts)
     assert " style=" not in html and "<style" not in html
+    assert "__pgsite" not in html, "livereload belongs to --serve only"
 
 
 def test_assets_have_content_hashed_names(site):
