@@ -16,8 +16,7 @@ LOG_HALF = math.log(0.5)
 class GaussianPolicy:
     """A diagonal Gaussian over R^2 with mean mu and standard deviation sigma >= sigma_floor."""
 
-    def __init__(self, mu=(0.0, 0.0), log_sigma=(LOG_HALF, LOG_HALF),
-                 sigma_floor=0.05):
+    def __init__(self, mu=(0.0, 0.0), log_sigma=(LOG_HALF, LOG_HALF), sigma_floor=0.05):
         if not sigma_floor > 0.0:
             raise ValueError(f"sigma_floor must be > 0, got {sigma_floor!r}")
         if len(mu) != 2 or len(log_sigma) != 2:
@@ -41,8 +40,10 @@ class GaussianPolicy:
 
     def log_prob(self, a):
         """log N(a; mu, diag(sigma^2)), summed over the two axes."""
-        return sum(-0.5 * ((x - m) / s) ** 2 - math.log(s) - 0.5 * LOG_2PI
-                   for x, m, s in zip(a, self.mu, self.sigma, strict=True))
+        return sum(
+            -0.5 * ((x - m) / s) ** 2 - math.log(s) - 0.5 * LOG_2PI
+            for x, m, s in zip(a, self.mu, self.sigma, strict=True)
+        )
 
     def grad_log_pi(self, a):
         """(d log pi / d mu, d log pi / d log sigma), one component per axis."""
@@ -50,8 +51,9 @@ class GaussianPolicy:
         # d/d mu of -(a - mu)^2 / (2 sigma^2) is (a - mu) / sigma^2
         d_mu = tuple((x - m) / s**2 for x, m, s in zip(a, self.mu, sigma, strict=True))
         # d/d log sigma of -(a - mu)^2 / (2 sigma^2) - log sigma is (a - mu)^2 / sigma^2 - 1
-        d_log_sigma = tuple((x - m) ** 2 / s**2 - 1.0
-                            for x, m, s in zip(a, self.mu, sigma, strict=True))
+        d_log_sigma = tuple(
+            (x - m) ** 2 / s**2 - 1.0 for x, m, s in zip(a, self.mu, sigma, strict=True)
+        )
         return d_mu, d_log_sigma
 
 

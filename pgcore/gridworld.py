@@ -18,8 +18,7 @@ class GridWorld:
 
     n_actions = len(ACTIONS)
 
-    def __init__(self, rows=3, cols=3, goal=(0, 2), pit=(1, 1), start=None, walls=(),
-                 max_steps=20):
+    def __init__(self, rows=3, cols=3, goal=(0, 2), pit=(1, 1), start=None, walls=(), max_steps=20):
         for name, value in (("rows", rows), ("cols", cols), ("max_steps", max_steps)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -42,8 +41,9 @@ class GridWorld:
             r, c = cell
         except (TypeError, ValueError):
             raise ValueError(f"{name} {cell!r} is not a (row, col) pair") from None
-        if not (isinstance(r, int) and isinstance(c, int)
-                and 0 <= r < self.rows and 0 <= c < self.cols):
+        if not (
+            isinstance(r, int) and isinstance(c, int) and 0 <= r < self.rows and 0 <= c < self.cols
+        ):
             raise ValueError(f"{name} {cell!r} is outside the {self.rows}x{self.cols} grid")
         return (r, c)
 
@@ -120,8 +120,9 @@ class GridWorld:
         if self.start is not None:
             self._starts = (self.state(self.start),)
         else:
-            self._starts = tuple(s for s in range(self.n_states)
-                                 if s not in self._terminal and s not in wall_states)
+            self._starts = tuple(
+                s for s in range(self.n_states) if s not in self._terminal and s not in wall_states
+            )
         if not self._starts:
             raise ValueError(f"the {self.rows}x{self.cols} grid has no cell left to start in")
         table = []
@@ -130,8 +131,9 @@ class GridWorld:
             row = []
             for dr, dc in MOVES:
                 nr, nc = r + dr, c + dc
-                blocked = not (0 <= nr < self.rows and 0 <= nc < self.cols) \
-                    or (nr, nc) in self.walls
+                blocked = (
+                    not (0 <= nr < self.rows and 0 <= nc < self.cols) or (nr, nc) in self.walls
+                )
                 s_next = s if blocked else nr * self.cols + nc
                 if s in self._terminal:
                     row.append((s, 0.0, True))

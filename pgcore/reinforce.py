@@ -71,14 +71,20 @@ class _Sampler:
 
     def __init__(self, env, policy, gamma):
         if (policy.n_states, policy.n_actions) != (env.n_states, env.n_actions):
-            raise ValueError(f"policy is {policy.n_states}x{policy.n_actions}, "
-                             f"the grid needs {env.n_states}x{env.n_actions}")
+            raise ValueError(
+                f"policy is {policy.n_states}x{policy.n_actions}, "
+                f"the grid needs {env.n_states}x{env.n_actions}"
+            )
         walls = {env.state(w) for w in env.walls}
         # goal, pit and walls are never acted in, so their pi is never needed
-        self.pi_table = [None if s in walls or env.is_terminal(s) else policy.probs(s)
-                         for s in range(env.n_states)]
-        self.rows = [None if pi is None else (*cumulative(pi)[:3], moves)
-                     for pi, moves in zip(self.pi_table, env.transitions, strict=True)]
+        self.pi_table = [
+            None if s in walls or env.is_terminal(s) else policy.probs(s)
+            for s in range(env.n_states)
+        ]
+        self.rows = [
+            None if pi is None else (*cumulative(pi)[:3], moves)
+            for pi, moves in zip(self.pi_table, env.transitions, strict=True)
+        ]
         self.starts = env.start_states()
         self.goal_state = env.state(env.goal)
         self.max_steps = env.max_steps
@@ -154,9 +160,12 @@ def _weigh(batch, bs, sampler, reward_to_go):
 
 def _gradient(chosen, visits, pi_table, scale):
     """scale * (chosen[s] - visits[s] * pi(.|s)); None for states no episode touched."""
-    return [None if pi is None or (not v and not any(c_row)) else
-            [scale * (c - v * p) for c, p in zip(c_row, pi, strict=True)]
-            for c_row, v, pi in zip(chosen, visits, pi_table, strict=True)]
+    return [
+        None
+        if pi is None or (not v and not any(c_row))
+        else [scale * (c - v * p) for c, p in zip(c_row, pi, strict=True)]
+        for c_row, v, pi in zip(chosen, visits, pi_table, strict=True)
+    ]
 
 
 def _dense(gradient, n_actions=4):
