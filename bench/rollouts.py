@@ -107,8 +107,10 @@ def main():
     cpython = run([sys.executable, "-"], snippet)
     pyodide = run([node, str(DRIVER), str(runtime), str(ROOT / "pgcore")], snippet)
 
-    print(f"CPython {cpython['python']} vs Pyodide (Python {pyodide['python']}, "
-          f"{pyodide['platform']}), median of {args.repeats} repeats")
+    print(
+        f"CPython {cpython['python']} vs Pyodide (Python {pyodide['python']}, "
+        f"{pyodide['platform']}), median of {args.repeats} repeats"
+    )
     print(f"{'workload':<12}{'CPython /s':>14}{'Pyodide /s':>14}{'ratio':>8}")
     for name in ("trainer", "rollout()", "exact"):
         c, p = cpython[name]["median"], pyodide[name]["median"]

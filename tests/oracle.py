@@ -96,8 +96,10 @@ def policy_gradient(model, theta, gamma):
     dP_pi = np.einsum("sap,sat->stp", dpi, T) * model.live[None, :, None]
     V, dV = np.zeros(n), np.zeros((n, n * 4))
     for _ in range(model.horizon):
-        V, dV = (r_pi + gamma * P_pi @ V,
-                 dr_pi + gamma * (np.einsum("stp,t->sp", dP_pi, V) + P_pi @ dV))
+        V, dV = (
+            r_pi + gamma * P_pi @ V,
+            dr_pi + gamma * (np.einsum("stp,t->sp", dP_pi, V) + P_pi @ dV),
+        )
     return (model.rho @ dV).reshape(n, 4)
 
 

@@ -13,15 +13,16 @@ def np_log_prob(a, mu, log_sigma):
     """log N(a; mu, Sigma) with Sigma = diag(sigma^2), via the generic multivariate formula."""
     cov = np.diag(np.exp(2 * np.asarray(log_sigma)))
     diff = np.asarray(a) - np.asarray(mu)
-    return float(-0.5 * diff @ np.linalg.solve(cov, diff)
-                 - 0.5 * np.log(np.linalg.det(2 * np.pi * cov)))
+    return float(
+        -0.5 * diff @ np.linalg.solve(cov, diff) - 0.5 * np.log(np.linalg.det(2 * np.pi * cov))
+    )
 
 
 def expected_reward(mu, log_sigma, target, width):
     """E[reward(a)] for a ~ N(mu, sigma^2): the Gaussian bump convolved with the policy."""
     var = width**2 + np.exp(2 * np.asarray(log_sigma))
     diff = np.asarray(mu) - np.asarray(target)
-    return float(np.prod(width / np.sqrt(var) * np.exp(-diff**2 / (2 * var))))
+    return float(np.prod(width / np.sqrt(var) * np.exp(-(diff**2) / (2 * var))))
 
 
 def test_defaults_and_sigma_floor():
@@ -40,7 +41,8 @@ def test_log_prob_matches_numpy():
     policy = GaussianPolicy(mu=(0.3, -0.2), log_sigma=(math.log(0.4), math.log(0.7)))
     for a in [(0.0, 0.0), (1.2, -0.9), (0.3, -0.2)]:
         assert policy.log_prob(a) == pytest.approx(
-            np_log_prob(a, policy.mu, policy.log_sigma), rel=1e-13)
+            np_log_prob(a, policy.mu, policy.log_sigma), rel=1e-13
+        )
 
 
 def test_grad_log_pi_matches_finite_differences():
@@ -50,12 +52,16 @@ def test_grad_log_pi_matches_finite_differences():
     eps = 1e-6
     for i in range(2):
         step = np.eye(2)[i] * eps
-        assert d_mu[i] == pytest.approx((np_log_prob(a, mu + step, log_sigma)
-                                         - np_log_prob(a, mu - step, log_sigma)) / (2 * eps),
-                                        rel=1e-7)
-        assert d_log_sigma[i] == pytest.approx((np_log_prob(a, mu, log_sigma + step)
-                                                - np_log_prob(a, mu, log_sigma - step))
-                                               / (2 * eps), rel=1e-7)
+        assert d_mu[i] == pytest.approx(
+            (np_log_prob(a, mu + step, log_sigma) - np_log_prob(a, mu - step, log_sigma))
+            / (2 * eps),
+            rel=1e-7,
+        )
+        assert d_log_sigma[i] == pytest.approx(
+            (np_log_prob(a, mu, log_sigma + step) - np_log_prob(a, mu, log_sigma - step))
+            / (2 * eps),
+            rel=1e-7,
+        )
 
 
 def test_samples_have_the_policy_mean_and_spread():
@@ -131,8 +137,9 @@ def test_trainer_step_is_the_batch_mean_of_weighted_scores(baseline):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_mu_converges_to_the_target_and_follows_it(seed):
     task, policy = ContinuousTask(target=(0.6, 0.5)), GaussianPolicy()
-    trainer = GaussianTrainer(task, policy, Hyperparams(lr=0.05, batch_size=10),
-                              random.Random(seed))
+    trainer = GaussianTrainer(
+        task, policy, Hyperparams(lr=0.05, batch_size=10), random.Random(seed)
+    )
     sigmas = []
     for _ in range(30):
         trainer.train(200)
@@ -155,6 +162,9 @@ def test_projection_keeps_mu_in_the_box_and_sigma_bounded():
         assert all(abs(m) <= task.bounds for m in policy.mu)
         assert all(policy.sigma_floor <= s <= task.bounds for s in policy.sigma)
         edges.update(m for m in policy.mu if abs(m) == task.bounds)
-        edges.update(s for s in policy.sigma
-                     if math.isclose(s, policy.sigma_floor) or math.isclose(s, task.bounds))
+        edges.update(
+            s
+            for s in policy.sigma
+            if math.isclose(s, policy.sigma_floor) or math.isclose(s, task.bounds)
+        )
     assert len(edges) >= 2  # the huge steps did run into the walls of the box

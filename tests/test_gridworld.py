@@ -21,7 +21,13 @@ def test_actions_are_up_right_down_left():
 def test_defaults_and_indexing():
     env = GridWorld()
     assert (env.rows, env.cols, env.goal, env.pit, env.start, env.max_steps) == (
-        3, 3, (0, 2), (1, 1), None, 20)
+        3,
+        3,
+        (0, 2),
+        (1, 1),
+        None,
+        20,
+    )
     assert env.walls == frozenset() and env.n_states == 9 and env.n_actions == 4
     assert env.state((2, 1)) == 7 and env.cell(7) == (2, 1)
     assert all(env.state(env.cell(s)) == s for s in range(9))
@@ -43,12 +49,15 @@ def test_steps_by_hand():
     assert env.step(2, DOWN) == (2, 0.0, True)  # terminal states absorb
 
 
-@pytest.mark.parametrize("spec", [
-    dict(rows=3, cols=3, goal=(0, 2), pit=(1, 1)),
-    dict(rows=4, cols=6, goal=(3, 0), pit=(0, 5), walls=[(1, 1), (2, 4), (3, 1)]),
-    dict(rows=1, cols=5, goal=(0, 4), pit=(0, 0)),
-    dict(rows=5, cols=2, goal=(2, 1), pit=None, walls=[(0, 1)]),
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        dict(rows=3, cols=3, goal=(0, 2), pit=(1, 1)),
+        dict(rows=4, cols=6, goal=(3, 0), pit=(0, 5), walls=[(1, 1), (2, 4), (3, 1)]),
+        dict(rows=1, cols=5, goal=(0, 4), pit=(0, 0)),
+        dict(rows=5, cols=2, goal=(2, 1), pit=None, walls=[(0, 1)]),
+    ],
+)
 def test_dynamics_match_the_numpy_model(spec):
     env = GridWorld(**spec)
     model = grid_model(spec["rows"], spec["cols"], spec["goal"], spec["pit"], spec.get("walls", ()))
@@ -106,31 +115,39 @@ def test_move_pit_and_remove_it():
     assert len(env.start_states()) == 8
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    (dict(goal=(5, 0)), "goal (5, 0) is outside the 3x3 grid"),
-    (dict(goal=(0, -1)), "goal (0, -1) is outside the 3x3 grid"),
-    (dict(pit=(3, 3)), "pit (3, 3) is outside the 3x3 grid"),
-    (dict(goal=(1, 1)), "pit (1, 1) is on the goal"),
-    (dict(walls=[(0, 2)]), "goal (0, 2) is on a wall"),
-    (dict(walls=[(1, 1)]), "pit (1, 1) is on a wall"),
-    (dict(walls=[(9, 9)]), "wall (9, 9) is outside the 3x3 grid"),
-    (dict(start=(0, 2)), "start (0, 2) is on the goal"),
-    (dict(start=(1, 1)), "start (1, 1) is on the pit"),
-    (dict(rows=0), "rows must be a positive integer"),
-    (dict(cols=2.5), "cols must be a positive integer"),
-    (dict(max_steps=0), "max_steps must be a positive integer"),
-    (dict(goal="x"), "goal 'x' is not a (row, col) pair"),
-    (dict(rows=1, cols=2, goal=(0, 0), pit=(0, 1)), "no cell left to start in"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(goal=(5, 0)), "goal (5, 0) is outside the 3x3 grid"),
+        (dict(goal=(0, -1)), "goal (0, -1) is outside the 3x3 grid"),
+        (dict(pit=(3, 3)), "pit (3, 3) is outside the 3x3 grid"),
+        (dict(goal=(1, 1)), "pit (1, 1) is on the goal"),
+        (dict(walls=[(0, 2)]), "goal (0, 2) is on a wall"),
+        (dict(walls=[(1, 1)]), "pit (1, 1) is on a wall"),
+        (dict(walls=[(9, 9)]), "wall (9, 9) is outside the 3x3 grid"),
+        (dict(start=(0, 2)), "start (0, 2) is on the goal"),
+        (dict(start=(1, 1)), "start (1, 1) is on the pit"),
+        (dict(rows=0), "rows must be a positive integer"),
+        (dict(cols=2.5), "cols must be a positive integer"),
+        (dict(max_steps=0), "max_steps must be a positive integer"),
+        (dict(goal="x"), "goal 'x' is not a (row, col) pair"),
+        (dict(rows=1, cols=2, goal=(0, 0), pit=(0, 1)), "no cell left to start in"),
+    ],
+)
 def test_invalid_settings_name_the_setting(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         GridWorld(**kwargs)
 
 
-@pytest.mark.parametrize(("cell", "message"), [
-    ((3, 0), "outside the 3x3 grid"), ((1, 1), "on the pit"), ((2, 2), "on a wall"),
-    ((2, 0), "on the fixed start"),
-])
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ((3, 0), "outside the 3x3 grid"),
+        ((1, 1), "on the pit"),
+        ((2, 2), "on a wall"),
+        ((2, 0), "on the fixed start"),
+    ],
+)
 def test_move_goal_rejects_bad_cells_and_leaves_the_world_alone(cell, message):
     env = GridWorld(walls=[(2, 2)], start=(2, 0))
     before = env.transitions

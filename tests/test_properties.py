@@ -35,7 +35,7 @@ def worlds(draw):
     order = draw(st.permutations(cells))
     goal, pit = order[0], draw(st.sampled_from([order[1], None]))
     n_walls = draw(st.integers(0, len(cells) - 3))
-    walls = order[3:3 + n_walls]
+    walls = order[3 : 3 + n_walls]
     start = draw(st.sampled_from([None, order[2]]))
     return GridWorld(rows, cols, goal, pit, start, walls, max_steps=draw(st.integers(1, 30)))
 
@@ -65,8 +65,9 @@ def test_softmax_of_any_logits_is_a_distribution(logits):
 @given(worlds(), hyperparams, st.integers(0, 2**32 - 1), st.floats(0.0, 20.0))
 def test_training_keeps_the_policy_a_distribution(env, hp, seed, theta_scale):
     rng = random.Random(seed)
-    theta = [[rng.uniform(-theta_scale, theta_scale) for _ in range(4)]
-             for _ in range(env.n_states)]
+    theta = [
+        [rng.uniform(-theta_scale, theta_scale) for _ in range(4)] for _ in range(env.n_states)
+    ]
     policy = SoftmaxPolicy(env.n_states, theta=theta)
     trainer = Trainer(env, policy, hp, rng)
     for _ in range(3):
@@ -81,8 +82,10 @@ def test_training_keeps_the_policy_a_distribution(env, hp, seed, theta_scale):
         assert_distribution(policy.probs(s))
     J = exact_return(env, policy, hp.gamma)
     assert -1.0 - 1e-12 <= J <= 1.0 + 1e-12
-    for gradient in (exact_gradient(env, policy, hp.gamma),
-                     estimate_gradient(env, policy, 3, rng, hp.gamma, hp.baseline)):
+    for gradient in (
+        exact_gradient(env, policy, hp.gamma),
+        estimate_gradient(env, policy, 3, rng, hp.gamma, hp.baseline),
+    ):
         assert len(gradient) == env.n_states
         assert all(len(row) == 4 and all(math.isfinite(g) for g in row) for row in gradient)
 

@@ -76,8 +76,9 @@ def assert_same(cpython, pyodide, where="result"):
         for key in cpython:
             assert_same(cpython[key], pyodide[key], f"{where}.{key}")
     elif isinstance(cpython, float):
-        assert math.isclose(cpython, pyodide, rel_tol=1e-9, abs_tol=1e-12), \
+        assert math.isclose(cpython, pyodide, rel_tol=1e-9, abs_tol=1e-12), (
             f"{where}: CPython {cpython!r} vs Pyodide {pyodide!r}"
+        )
     else:
         assert cpython == pyodide, f"{where}: CPython {cpython!r} vs Pyodide {pyodide!r}"
 
@@ -88,11 +89,22 @@ def test_training_is_identical_in_pyodide_and_cpython():
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not on PATH")
-    in_pyodide = subprocess.run([node, str(DRIVER), str(runtime), str(ROOT / "pgcore")],
-                                input=SNIPPET, capture_output=True, text=True, timeout=180)
+    in_pyodide = subprocess.run(
+        [node, str(DRIVER), str(runtime), str(ROOT / "pgcore")],
+        input=SNIPPET,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert in_pyodide.returncode == 0, in_pyodide.stderr
-    in_cpython = subprocess.run([sys.executable, "-c", SNIPPET], cwd=ROOT, capture_output=True,
-                                text=True, timeout=120, check=True)
+    in_cpython = subprocess.run(
+        [sys.executable, "-c", SNIPPET],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     pyodide, cpython = json.loads(in_pyodide.stdout), json.loads(in_cpython.stdout)
 
     assert pyodide.pop("runtime") == {"platform": "emscripten", "version": [3, 14]}

@@ -35,8 +35,9 @@ def test_leave_one_out_by_hand():
 
 def test_rollouts_obey_the_world():
     env = GridWorld(rows=3, cols=4, goal=(0, 3), pit=(1, 1), walls=[(2, 2)], max_steps=8)
-    policy = SoftmaxPolicy(env.n_states, theta=np.random.default_rng(0).normal(
-        size=(env.n_states, 4)).tolist())
+    policy = SoftmaxPolicy(
+        env.n_states, theta=np.random.default_rng(0).normal(size=(env.n_states, 4)).tolist()
+    )
     rng = random.Random(1)
     outcomes = set()
     for _ in range(500):
@@ -95,10 +96,13 @@ MC_CASES = [
 
 def mc_samples(spec, gamma, seed, baseline, reward_to_go, episodes=12_000):
     env = GridWorld(**spec)
-    policy = SoftmaxPolicy(env.n_states, theta=np.random.default_rng(seed).normal(
-        0.0, 0.7, size=(env.n_states, 4)).tolist())
-    samples = np.array(episode_gradients(env, policy, episodes, random.Random(seed), gamma,
-                                         baseline, reward_to_go))
+    policy = SoftmaxPolicy(
+        env.n_states,
+        theta=np.random.default_rng(seed).normal(0.0, 0.7, size=(env.n_states, 4)).tolist(),
+    )
+    samples = np.array(
+        episode_gradients(env, policy, episodes, random.Random(seed), gamma, baseline, reward_to_go)
+    )
     return samples, np.array(exact_gradient(env, policy, gamma))
 
 
@@ -111,8 +115,9 @@ def within_standard_errors(samples, exact):
 @pytest.mark.parametrize(("spec", "gamma", "seed"), MC_CASES)
 @pytest.mark.parametrize("baseline", [False, True])
 @pytest.mark.parametrize("reward_to_go", [True, False])
-def test_monte_carlo_estimate_agrees_with_the_exact_gradient(spec, gamma, seed, baseline,
-                                                             reward_to_go):
+def test_monte_carlo_estimate_agrees_with_the_exact_gradient(
+    spec, gamma, seed, baseline, reward_to_go
+):
     samples, exact = mc_samples(spec, gamma, seed, baseline, reward_to_go)
     assert within_standard_errors(samples, exact).all()
     assert np.abs(exact).max() > 0.02  # there is a gradient to get wrong
@@ -124,8 +129,10 @@ def test_the_standard_error_check_has_power():
     spec, gamma, seed = MC_CASES[1]
     samples, _ = mc_samples(spec, gamma, seed, baseline=False, reward_to_go=True)
     env = GridWorld(**spec)
-    policy = SoftmaxPolicy(env.n_states, theta=np.random.default_rng(seed).normal(
-        0.0, 0.7, size=(env.n_states, 4)).tolist())
+    policy = SoftmaxPolicy(
+        env.n_states,
+        theta=np.random.default_rng(seed).normal(0.0, 0.7, size=(env.n_states, 4)).tolist(),
+    )
     assert not within_standard_errors(samples, np.array(exact_gradient(env, policy, 1.0))).all()
 
 
@@ -151,19 +158,24 @@ def test_trainer_updates_once_per_full_batch():
     assert trainer.updates_done == 2
 
 
-@pytest.mark.parametrize(("baseline", "reward_to_go", "gamma"),
-                         [(False, True, 1.0), (True, True, 0.9), (True, False, 0.7)])
+@pytest.mark.parametrize(
+    ("baseline", "reward_to_go", "gamma"),
+    [(False, True, 1.0), (True, True, 0.9), (True, False, 0.7)],
+)
 def test_trainer_step_is_lr_times_the_estimate(baseline, reward_to_go, gamma):
     env = GridWorld(walls=[(2, 1)])
     theta = np.random.default_rng(5).normal(size=(9, 4)).tolist()
-    estimate = estimate_gradient(env, SoftmaxPolicy(9, theta=theta), 16, random.Random(8),
-                                 gamma, baseline, reward_to_go)
+    estimate = estimate_gradient(
+        env, SoftmaxPolicy(9, theta=theta), 16, random.Random(8), gamma, baseline, reward_to_go
+    )
     policy = SoftmaxPolicy(9, theta=theta)
-    hp = Hyperparams(lr=0.7, batch_size=16, gamma=gamma, baseline=baseline,
-                     reward_to_go=reward_to_go)
+    hp = Hyperparams(
+        lr=0.7, batch_size=16, gamma=gamma, baseline=baseline, reward_to_go=reward_to_go
+    )
     Trainer(env, policy, hp, random.Random(8)).train(16)
-    np.testing.assert_allclose(np.array(policy.theta) - np.array(theta),
-                               0.7 * np.array(estimate), atol=1e-13)
+    np.testing.assert_allclose(
+        np.array(policy.theta) - np.array(theta), 0.7 * np.array(estimate), atol=1e-13
+    )
 
 
 def test_moving_the_goal_drops_the_half_collected_batch():
@@ -178,18 +190,23 @@ def test_moving_the_goal_drops_the_half_collected_batch():
 
 
 def optimum(env, gamma):
-    return optimal_return(grid_model(env.rows, env.cols, env.goal, env.pit, env.walls, env.start,
-                                     env.max_steps), gamma)
+    return optimal_return(
+        grid_model(env.rows, env.cols, env.goal, env.pit, env.walls, env.start, env.max_steps),
+        gamma,
+    )
 
 
 FOUR_BY_FOUR = dict(rows=4, cols=4, goal=(0, 3), pit=(1, 2), walls=[(2, 1)])
 
 
-@pytest.mark.parametrize(("spec", "gamma"), [
-    (dict(), 1.0),
-    (dict(walls=[(2, 1)]), 0.9),
-    (dict(FOUR_BY_FOUR, max_steps=15), 0.9),
-])
+@pytest.mark.parametrize(
+    ("spec", "gamma"),
+    [
+        (dict(), 1.0),
+        (dict(walls=[(2, 1)]), 0.9),
+        (dict(FOUR_BY_FOUR, max_steps=15), 0.9),
+    ],
+)
 def test_training_from_uniform_reaches_the_optimum(spec, gamma):
     env = GridWorld(**spec)
     policy = SoftmaxPolicy(env.n_states)

@@ -23,16 +23,19 @@ def test_probs_match_numpy():
     np.testing.assert_allclose([policy.probs(s) for s in range(6)], np_softmax(theta), rtol=1e-13)
 
 
-@pytest.mark.parametrize("logits", [
-    [1e308, -1e308, 0.0, 1e308],
-    [-1e308, -1e308, -1e308, -1e308],
-    [800.0, 0.0, -800.0, 799.0],
-    [math.inf, 0.0, 1.0, -math.inf],
-    [-math.inf, -math.inf, -math.inf, -math.inf],
-    [0.0, math.nan, 1.0, 2.0],
-    [1746.0, math.nan],  # found by hypothesis: the NaN must not be clipped against the old max
-    [math.nan, math.nan, math.nan, math.nan],
-])
+@pytest.mark.parametrize(
+    "logits",
+    [
+        [1e308, -1e308, 0.0, 1e308],
+        [-1e308, -1e308, -1e308, -1e308],
+        [800.0, 0.0, -800.0, 799.0],
+        [math.inf, 0.0, 1.0, -math.inf],
+        [-math.inf, -math.inf, -math.inf, -math.inf],
+        [0.0, math.nan, 1.0, 2.0],
+        [1746.0, math.nan],  # found by hypothesis: the NaN must not be clipped against the old max
+        [math.nan, math.nan, math.nan, math.nan],
+    ],
+)
 def test_extreme_logits_give_finite_probabilities_summing_to_one(logits):
     pi = softmax(logits)
     assert all(math.isfinite(p) and 0.0 <= p <= 1.0 for p in pi)
@@ -58,8 +61,10 @@ def test_ascend_keeps_theta_finite_under_overflowing_steps():
     assert policy.theta[1] == [0.0] * 4  # a None row is left alone
     policy.ascend([[math.nan, 0.0, -math.inf, math.inf], [1.0, 2.0, 3.0, 4.0]])
     # NaN keeps the old logit; infinities saturate at the limit
-    assert policy.theta == [[THETA_LIMIT, -THETA_LIMIT, -THETA_LIMIT, THETA_LIMIT],
-                            [1.0, 2.0, 3.0, 4.0]]
+    assert policy.theta == [
+        [THETA_LIMIT, -THETA_LIMIT, -THETA_LIMIT, THETA_LIMIT],
+        [1.0, 2.0, 3.0, 4.0],
+    ]
     assert all(math.isfinite(p) for s in range(2) for p in policy.probs(s))
 
 
@@ -73,8 +78,9 @@ def test_grad_log_pi_matches_finite_differences_of_log_pi():
             up, down = theta.copy(), theta.copy()
             up[1, b] += eps
             down[1, b] -= eps
-            numeric.append((np.log(np_softmax(up)[1, a]) - np.log(np_softmax(down)[1, a]))
-                           / (2 * eps))
+            numeric.append(
+                (np.log(np_softmax(up)[1, a]) - np.log(np_softmax(down)[1, a])) / (2 * eps)
+            )
         np.testing.assert_allclose(policy.grad_log_pi(1, a), numeric, atol=1e-8)
 
 

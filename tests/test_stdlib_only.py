@@ -30,7 +30,7 @@ def imported_names(tree, package):
             if node.level == 0:
                 module = node.module
             elif node.level <= len(parts):
-                module = ".".join(parts[:len(parts) - node.level + 1] + [node.module or ""])
+                module = ".".join(parts[: len(parts) - node.level + 1] + [node.module or ""])
                 module = module.rstrip(".")
             else:
                 module = "<outside pgcore>"
@@ -61,36 +61,53 @@ def violations(source, filename):
 
 def test_every_pgcore_module_imports_only_the_standard_library():
     modules = sorted(PGCORE.glob("**/*.py"))
-    assert {"__init__.py", "gridworld.py", "softmax.py", "reinforce.py", "exact.py",
-            "gaussian.py"} <= {path.name for path in modules}
-    found = [message for path in modules
-             for message in violations(path.read_text(encoding="utf-8"),
-                                       path.relative_to(PGCORE).as_posix())]
+    assert {
+        "__init__.py",
+        "gridworld.py",
+        "softmax.py",
+        "reinforce.py",
+        "exact.py",
+        "gaussian.py",
+    } <= {path.name for path in modules}
+    found = [
+        message
+        for path in modules
+        for message in violations(
+            path.read_text(encoding="utf-8"), path.relative_to(PGCORE).as_posix()
+        )
+    ]
     assert found == []
 
 
-@pytest.mark.parametrize(("source", "filename", "bad"), [
-    ("import numpy", "softmax.py", True),
-    ("import numpy.linalg as la", "softmax.py", True),
-    ("from numpy import exp", "softmax.py", True),
-    ("def f():\n    import scipy\n", "exact.py", True),
-    ("import js", "explainer.py", True),
-    ("from pyodide.ffi import create_proxy", "scene.py", True),
-    ("from .browser import Page", "explainer.py", True),
-    ("from . import browser", "__init__.py", True),
-    ("from pgcore import browser", "__init__.py", True),
-    ("import pgcore.browser", "views.py", True),
-    ("from .. import elsewhere", "exact.py", True),
-    ("from .. import browser", "widgets/panel.py", True),
-    ("from ..softmax import cumulative", "widgets/panel.py", False),
-    ("importlib.import_module('numpy')", "exact.py", True),
-    ("__import__('numpy')", "exact.py", True),
-    ("import math, random\nfrom dataclasses import dataclass", "reinforce.py", False),
-    ("from __future__ import annotations\nfrom collections import deque", "explainer.py", False),
-    ("from .softmax import cumulative\nfrom . import views", "reinforce.py", False),
-    ("from js import document\nfrom pyodide.ffi import create_proxy", "browser.py", False),
-    ("import numpy", "browser.py", True),
-])
+@pytest.mark.parametrize(
+    ("source", "filename", "bad"),
+    [
+        ("import numpy", "softmax.py", True),
+        ("import numpy.linalg as la", "softmax.py", True),
+        ("from numpy import exp", "softmax.py", True),
+        ("def f():\n    import scipy\n", "exact.py", True),
+        ("import js", "explainer.py", True),
+        ("from pyodide.ffi import create_proxy", "scene.py", True),
+        ("from .browser import Page", "explainer.py", True),
+        ("from . import browser", "__init__.py", True),
+        ("from pgcore import browser", "__init__.py", True),
+        ("import pgcore.browser", "views.py", True),
+        ("from .. import elsewhere", "exact.py", True),
+        ("from .. import browser", "widgets/panel.py", True),
+        ("from ..softmax import cumulative", "widgets/panel.py", False),
+        ("importlib.import_module('numpy')", "exact.py", True),
+        ("__import__('numpy')", "exact.py", True),
+        ("import math, random\nfrom dataclasses import dataclass", "reinforce.py", False),
+        (
+            "from __future__ import annotations\nfrom collections import deque",
+            "explainer.py",
+            False,
+        ),
+        ("from .softmax import cumulative\nfrom . import views", "reinforce.py", False),
+        ("from js import document\nfrom pyodide.ffi import create_proxy", "browser.py", False),
+        ("import numpy", "browser.py", True),
+    ],
+)
 def test_the_check_tells_allowed_from_forbidden(source, filename, bad):
     assert bool(violations(source, filename)) is bad
 
@@ -110,8 +127,14 @@ task, gaussian = pgcore.ContinuousTask(), pgcore.GaussianPolicy()
 pgcore.GaussianTrainer(task, gaussian, pgcore.Hyperparams(), random.Random(0)).train(20)
 print(json.dumps(sorted(set(sys.modules) - before)))
 """
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                            text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     loaded = set(json.loads(result.stdout))
     assert {name.split(".")[0] for name in loaded} - set(sys.stdlib_module_names) == {"pgcore"}
     assert "pgcore.browser" not in loaded
