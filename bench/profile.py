@@ -136,7 +136,13 @@ def report_profile(profile, top=15):
         frame = nodes[sample]
         self_us[frame["functionName"] or "(anonymous)", frame["url"].rsplit("/", 1)[-1]] += delta
     total = sum(self_us.values()) or 1
-    print(f"JS/wasm self time, top {top} of {total / 1e3:.0f} ms sampled:")
+    by_script = collections.Counter()
+    for (name, script), us in self_us.items():
+        by_script[script or name if name.startswith("(") else script or "(browser built-ins)"] += us
+    print(f"self time by script, of {total / 1e3:.0f} ms sampled:")
+    for script, us in by_script.most_common(8):
+        print(f"  {us / 1e3:8.1f} ms {100 * us / total:5.1f} %  {script}")
+    print(f"JS/wasm self time, top {top} functions:")
     for (name, script), us in self_us.most_common(top):
         print(f"  {us / 1e3:8.1f} ms {100 * us / total:5.1f} %  {name}  {script}")
 
