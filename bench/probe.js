@@ -20,6 +20,7 @@
     frames: 0, // callbacks since load
     longTasks: [], // [startTime, duration]
     pyodide: null,
+    boot: null, // [called, resolved]: when the page called loadPyodide, when it resolved
     instances: [],
     cycle: null, // {every, modes, frames}: switch modes every `every` frames
   });
@@ -94,7 +95,9 @@
         typeof value !== "function"
           ? value
           : function () {
+              bench.boot = [performance.now(), null];
               return value.apply(this, arguments).then(function (pyodide) {
+                bench.boot[1] = performance.now();
                 bench.pyodide = pyodide;
                 return pyodide;
               });

@@ -60,6 +60,7 @@ def machine():
         "cpu": cpu,
         "python": platform.python_version(),
         "commit": _commit(),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -87,8 +88,9 @@ shared and noisy. It prints this table and exits 1 when a target is missed.
 
 Run of {info["date"]} at commit {info["commit"]}: {info["cores"]} cores ({info["cpu"]}),
 {info["memory_gib"]:.0f} GiB memory, Chromium {info.get("chromium", "?")} headless, Python
-{info["python"]}. Medians over {args.runs} runs ({args.long_runs} for training and memory); min and
-max show the spread. {verdict}
+{info["python"]}; load average {info["load"]:.1f} at the start (the machine is shared). Medians
+over {args.runs} runs ({args.long_runs} for training and memory); min and max show the spread.
+{verdict}
 
 {markdown_table(figures)}
 
