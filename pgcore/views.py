@@ -171,8 +171,13 @@ def continuous_scene(task, policy, samples, mu_trail):
     items = [rect(m, m, side, side, fill="cell")]
     tx, ty = plane.to_scene(task.target)
     for role, radius in reversed(_reward_levels(task)):
-        items.append(circle(tx, ty, radius * plane.scale, fill=role, alpha=0.55))
-    # Mask what the landscape spills past the plane's edge.
+        items.append(circle(tx, ty, radius * plane.scale, fill=role, alpha=0.4))
+    mx, my = plane.to_scene(policy.mu)
+    sx, sy = policy.sigma[0] * plane.scale, policy.sigma[1] * plane.scale
+    # One and two sigma: where about 39% and 86% of the samples land.
+    items.append(ellipse(mx, my, 2 * sx, 2 * sy, stroke="accent", lw=1.2, dash=(4, 4)))
+    items.append(ellipse(mx, my, sx, sy, stroke="accent", lw=2.2))
+    # Mask what the landscape and the ellipses spill past the plane's edge.
     w = plane.width
     items += [
         rect(0, 0, w, m, fill="paper"),
@@ -187,7 +192,8 @@ def continuous_scene(task, policy, samples, mu_trail):
     items.append(text(w - m - 6, cy - 10, "a\u2081", size=13, anchor="end", fill="muted"))
     items.append(text(cx + 8, m + 12, "a\u2082", size=13, anchor="start", fill="muted"))
     bound = task.bounds
-    for age, (action, reward) in enumerate(reversed(samples)):
+    for index, (action, reward) in enumerate(samples):
+        age = len(samples) - 1 - index  # oldest first, so the newest is drawn on top
         if abs(action[0]) > bound or abs(action[1]) > bound:
             continue
         x, y = plane.to_scene(action)
@@ -206,19 +212,16 @@ def continuous_scene(task, policy, samples, mu_trail):
         items.append(
             path([plane.to_scene(mu) for mu in mu_trail], stroke="accent", lw=2, alpha=0.5)
         )
-    mx, my = plane.to_scene(policy.mu)
-    sx, sy = policy.sigma[0] * plane.scale, policy.sigma[1] * plane.scale
-    items.append(ellipse(mx, my, 2 * sx, 2 * sy, stroke="accent", lw=1.2, dash=(4, 4)))
-    items.append(ellipse(mx, my, sx, sy, stroke="accent", lw=2.2))
     items.append(circle(mx, my, 6, fill="accent", stroke="paper", lw=2))
     items.append(
         text(mx + 12, my - 12, "\u03bc", size=15, weight="bold", anchor="start", fill="accent")
     )
-    # The target: a cross-hair, drawn last so it is never hidden.
-    items.append(circle(tx, ty, 9, stroke="ink", lw=1.6))
-    items.append(path([(tx - 14, ty), (tx + 14, ty)], stroke="ink", lw=1.6))
-    items.append(path([(tx, ty - 14), (tx, ty + 14)], stroke="ink", lw=1.6))
-    items.append(text(tx, ty + 24, "target", size=12, fill="ink"))
+    # The target: a cross-hair with a paper-coloured halo, drawn last so it is never hidden.
+    for role, lw in (("paper", 4.5), ("ink", 1.6)):
+        items.append(circle(tx, ty, 9, stroke=role, lw=lw))
+        items.append(path([(tx - 14, ty), (tx + 14, ty)], stroke=role, lw=lw))
+        items.append(path([(tx, ty - 14), (tx, ty + 14)], stroke=role, lw=lw))
+    items.append(text(tx, ty + 24, "target", size=12, weight="bold", fill="ink"))
     return {"width": plane.width, "height": plane.height, "items": items}
 
 
@@ -257,10 +260,12 @@ def curve_scene(history, best, low, high, label, unit, width=480.0, height=132.0
         n, value = history[-1]
         x, y = at(n, value)
         items.append(circle(x, y, 3.5, fill="accent"))
+        # The readout sits in whichever half of the plot the curve has left.
+        label_y = top + 12 if value < (low + high) / 2 else at(0, low)[1] - 10
         items.append(
             text(
                 left + 6,
-                at(0, low)[1] - 10,
+                label_y,
                 f"{label} = {value:.3f}",
                 size=11,
                 anchor="start",
