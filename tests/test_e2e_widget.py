@@ -209,7 +209,13 @@ def test_continuous_mode_pulls_mu_towards_the_target(page, server_url):
     set_speed(page, 4)
     train_until(page, lambda: distance() < 0.3 * start)
     # Clicking the plane moves the target; mu follows it.
+    before = page.locator("[data-pg-value='target']").text_content()
     page.mouse.click(*canvas_point(page, 100, 380))
+    # The readout is rewritten on the next frame.
+    page.wait_for_function(
+        "t => document.querySelector(\"[data-pg-value='target']\").textContent !== t",
+        arg=before,
+    )
     moved = distance()
     assert moved > 0.3
     train_until(page, lambda: distance() < 0.4 * moved)
