@@ -294,7 +294,7 @@ def test_a_failed_write_leaves_the_previous_site(tmp_path):
     out = tmp_path / "dist"
     write_site({"index.html": b"one"}, out)
     before = tree(out)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match="cannot write the site"):
         write_site({"index.html": b"two", "x": tmp_path / "missing-file"}, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
