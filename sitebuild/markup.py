@@ -6,7 +6,9 @@ still win: `$x$` in backticks stays code) and stores the MathML in markdown's HT
 """
 
 import re
+import xml.etree.ElementTree as ElementTree
 
+import latex2mathml.commands
 import latex2mathml.converter
 import markdown
 from markdown.extensions import Extension
@@ -25,6 +27,22 @@ INLINE_MATH = r"(?<![\\$])\$(?![\s$])((?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
 # (\foo becomes <mi>\foo</mi>), and a $ that markdown never saw as math leaves \theta as it was.
 RAW_COMMAND = re.compile(r"\\[A-Za-z]+")
 
+# latex2mathml also drops an environment it does not know (\begin{tikzpicture}x\end{...} gives
+# just x) and builds a fraction or script with a part missing (\frac{1} gives a one-child
+# <mfrac>), so both are checked on its input and output.
+ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
+ENVIRONMENTS = {name.removeprefix("\\") for name in latex2mathml.commands.MATRICES}
+PARTS = {
+    "mfrac": (2, "a fraction needs two parts, \\frac{numerator}{denominator}"),
+    "mroot": (2, "a root needs its radicand"),
+    "msub": (2, "a subscript needs its base and index"),
+    "msup": (2, "a superscript needs its base and exponent"),
+    "msubsup": (3, "a base needs both its subscript and superscript"),
+    "munder": (2, "an under-script needs its base and script"),
+    "mover": (2, "an over-script needs its base and script"),
+    "munderover": (3, "a base needs both its under- and over-script"),
+}
+
 
 class MarkupError(ValueError):
     """Prose that cannot be rendered; `needle` is the source text to find its line by."""
@@ -37,14 +55,36 @@ class MarkupError(ValueError):
 def render_latex(tex, display=False):
     """Render one LaTeX formula to MathML, or raise MarkupError for what latex2mathml can't do."""
     if not _balanced(tex):  # latex2mathml closes a missing } silently
-        raise MarkupError(f"cannot parse LaTeX {_quote(tex)}: unbalanced braces", tex)
+        raise MarkupError(
+            f"cannot parse LaTeX {_quote(tex)}: unbalanced braces; close every {{ with a }}", tex
+        )
     try:
         mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises many types, mostly without a message
-        raise MarkupError(f"cannot parse LaTeX {_quote(tex)}: {_describe(error)}", tex) from None
+        raise MarkupError(
+            f"cannot parse LaTeX {_quote(tex)}: {_describe(error)}; fix the formula (or, if "
+            "it is not math, write its dollar signs as \\$)",
+            tex,
+        ) from None
+    for name in ENVIRONMENT.findall(tex):
+        if name.strip() not in ENVIRONMENTS:
+            raise MarkupError(
+                f"unsupported LaTeX environment {name.strip()} in {_quote(tex)}: use one of "
+                f"{', '.join(sorted(ENVIRONMENTS))}",
+                tex,
+            )
+    for element in ElementTree.fromstring(mathml).iter():
+        tag = element.tag.rpartition("}")[2]
+        if tag in PARTS and len(element) != PARTS[tag][0]:
+            raise MarkupError(
+                f"cannot parse LaTeX {_quote(tex)}: {PARTS[tag][1]}; add the missing part", tex
+            )
     unknown = RAW_COMMAND.search(mathml)
     if unknown:
-        message = f"unknown LaTeX command {unknown.group()} in {_quote(tex)}"
+        message = (
+            f"unknown LaTeX command {unknown.group()} in {_quote(tex)}: fix its spelling or use "
+            "a command latex2mathml supports"
+        )
         raise MarkupError(message, unknown.group())
     return mathml
 
@@ -55,7 +95,11 @@ def render_markdown(text, inline=False, resolve_link=None):
     html = md.convert(text)
     if inline:
         if html.count("<p>") != 1 or not (html.startswith("<p>") and html.endswith("</p>")):
-            raise MarkupError("expected one line of inline markdown, found blocks", text.strip())
+            raise MarkupError(
+                "expected one line of inline markdown, found blocks: write this field as one "
+                "paragraph without lists, headings or blank lines",
+                text.strip(),
+            )
         html = html[3:-4]
     return Markup(html)
 
