@@ -80,27 +80,32 @@ def _check_url(tag, attribute, url, files, ids, cdn, sources):
             return  # a link out of the site, e.g. to a reference
         raise BuildError(
             f"<{tag} {attribute}={url!r}>: the site loads nothing from elsewhere "
-            "(except the pinned runtime's CDN fallback)",
+            "(except the pinned runtime's CDN fallback); put the file in "
+            "site_templates/assets/ and link it with asset()",
             *find_source(url, sources),
         )
     if parts.scheme in ("mailto", "data"):
         return
     if parts.scheme or parts.netloc or url.startswith("/"):
         raise BuildError(
-            f"<{tag} {attribute}={url!r}>: URLs must be relative to the page",
+            f"<{tag} {attribute}={url!r}>: URLs must be relative to the page; drop the "
+            "leading / (or the scheme) so it works from any folder",
             *find_source(url, sources),
         )
     path = unquote(parts.path)
     if not path:
         if parts.fragment and parts.fragment not in ids:
             raise BuildError(
-                f"<{tag} {attribute}={url!r}>: no element has that id", *find_source(url, sources)
+                f"<{tag} {attribute}={url!r}>: no element has that id; link to a section, "
+                f"e.g. #{sources.sections[0].id}",
+                *find_source(url, sources),
             )
         return
     exists = path in files or (path.endswith("/") and any(name.startswith(path) for name in files))
     if not exists:
         raise BuildError(
-            f"<{tag} {attribute}={url!r}>: the site has no such file", *find_source(url, sources)
+            f"<{tag} {attribute}={url!r}>: the site has no such file; add it or fix the URL",
+            *find_source(url, sources),
         )
 
 

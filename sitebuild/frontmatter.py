@@ -56,12 +56,20 @@ def split_front_matter(text, path):
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FENCE:
         raise BuildError(
-            f"the file must start with a line {FENCE} opening the front matter", path, 1
+            f"the file must start with a line {FENCE} opening the front matter: add {FENCE}, "
+            f"the TOML settings and a closing {FENCE} line at the top",
+            path,
+            1,
         )
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == FENCE:
             return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    raise BuildError(f"the front matter opened on line 1 has no closing {FENCE} line", path, 1)
+    raise BuildError(
+        f"the front matter opened on line 1 has no closing {FENCE} line: add one after its "
+        "last setting",
+        path,
+        1,
+    )
 
 
 def parse_front_matter(toml_text, path):
@@ -70,7 +78,12 @@ def parse_front_matter(toml_text, path):
         data = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as error:
         message, line = _toml_message(error, toml_text)
-        raise BuildError(f"front matter is not valid TOML: {message}", path, line) from None
+        raise BuildError(
+            f"front matter is not valid TOML: {message}; fix the TOML on this line "
+            '(text in "quotes", lists in [ ], one key = value per line)',
+            path,
+            line,
+        ) from None
     lines = toml_text.splitlines()
 
     def locate(*key_path):
@@ -81,7 +94,8 @@ def parse_front_matter(toml_text, path):
     for index, entry in enumerate(data.get("legend", [])):
         if entry["mark"] not in LEGEND_MARKS:
             raise BuildError(
-                f"[[legend]] mark: {entry['mark']!r} is not one of {', '.join(LEGEND_MARKS)}",
+                f"[[legend]] mark: {entry['mark']!r} is not a mark; use one of "
+                f"{', '.join(LEGEND_MARKS)}",
                 path,
                 locate("legend", index, "mark"),
             )
@@ -94,14 +108,19 @@ def check_table(table, schema, key_path, path, locate):
     for key in table:
         if key not in schema:
             raise BuildError(
-                f"{where}unknown key {key!r} (known: {', '.join(schema)})",
+                f"{where}unknown key {key!r}: remove it or fix its spelling "
+                f"(known: {', '.join(schema)})",
                 path,
                 locate(*key_path, key),
             )
     for key, (kind, required) in schema.items():
         if key not in table:
             if required:
-                raise BuildError(f"{where}missing required key {key!r}", path, locate(*key_path))
+                raise BuildError(
+                    f"{where}missing required key {key!r}: {_how_to_add(key, kind, key_path)}",
+                    path,
+                    locate(*key_path),
+                )
             continue
         value, here = table[key], (*key_path, key)
         if isinstance(kind, dict):
@@ -130,7 +149,11 @@ def locate_key(lines, key_path):
     start, end = span
     if key is None:
         return start
-    return next((n for n in range(max(start, 0), end) if _assigns(lines[n], key)), start)
+    assigned = next((n for n in range(max(start, 0), end) if _assigns(lines[n], key)), None)
+    if assigned is not None:
+        return assigned
+    own = _table_span(lines, ".".join(names), index)  # the key is a [table] of its own
+    return own[0] if own else start
 
 
 def _table_span(lines, name, index):
@@ -159,7 +182,23 @@ def _expect(value, kind, key_path, path, locate):
         return
     wanted = " or ".join(TYPE_NAMES.get(k, k.__name__) for k in kinds)
     name = ".".join(str(part) for part in key_path if isinstance(part, str))
-    raise BuildError(f"{name}: expected {wanted}, got {value!r}", path, locate(*key_path))
+    raise BuildError(
+        f"{name}: expected {wanted}, got {value!r}; write {name.rpartition('.')[2]} as {wanted}",
+        path,
+        locate(*key_path),
+    )
+
+
+def _how_to_add(key, kind, key_path):
+    """Say how to add a missing key: a line, a [table] or an [[array of tables]] entry."""
+    names = ".".join(str(part) for part in (*key_path, key) if isinstance(part, str))
+    if isinstance(kind, dict):
+        return f"add a [{names}] table"
+    if isinstance(kind, list):
+        return f"add at least one [[{names}]] entry"
+    noun = "entry" if key_path and isinstance(key_path[-1], int) else "table"
+    where = f" to the {_table_name(key_path).strip()} {noun}" if key_path else ""
+    return f"add a line {key} = …{where}"
 
 
 def _table_name(key_path):

@@ -63,8 +63,8 @@ def gather(root, cache):
     ids = [section.id for section in sections]
     if front["figure_after"] not in ids:
         raise BuildError(
-            f"figure_after {front['figure_after']!r} is not a section id "
-            f"(sections: {', '.join(ids)})",
+            f"figure_after {front['figure_after']!r} is not a section id: set it to one of "
+            f"{', '.join(ids)}",
             article,
             locate("figure_after"),
         )
@@ -72,8 +72,15 @@ def gather(root, cache):
     settings, explainer = check_widget(pgcore, front["widget"], article, locate)
     templates = read_templates(root / TEMPLATES)
     assets = read_assets(root / TEMPLATES / "assets")
-    pinned = runtime.ensure_runtime(root / "pyproject.toml", cache)
-    wheel = runtime.build_wheel(root, cache)
+    try:
+        pinned = runtime.ensure_runtime(root / "pyproject.toml", cache)
+        wheel = runtime.build_wheel(root, cache)
+    except OSError as error:
+        raise BuildError(
+            f"cannot use the cache folder: {error.strerror or error} ({error.filename}); "
+            "set PGSITE_CACHE to a folder you can write, or delete this one",
+            cache,
+        ) from None
     return Sources(
         root,
         article,
@@ -95,9 +102,15 @@ def read_text(path):
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BuildError("file not found", path) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildError(f"cannot read: {error}", path) from None
+        raise BuildError("file not found: the article must be at this path", path) from None
+    except UnicodeDecodeError as error:
+        raise BuildError(
+            f"cannot read: not UTF-8 text ({error.reason} at byte {error.start}); save the file "
+            "as UTF-8",
+            path,
+        ) from None
+    except OSError as error:
+        raise BuildError(f"cannot read: {error.strerror}; make it a readable file", path) from None
 
 
 def parse_sections(body, first_line, path):
@@ -111,18 +124,27 @@ def parse_sections(body, first_line, path):
             title = heading.group(1)
             section_id = slugify(title, "-")
             if any(section.id == section_id for section in sections):
-                raise BuildError(f"two sections have the id {section_id!r}", path, number)
+                raise BuildError(
+                    f"two sections have the id {section_id!r}: give one of them another heading",
+                    path,
+                    number,
+                )
             sections.append(Section(section_id, title, "", number))
         elif sections:
             sections[-1].text += line
         elif line.strip():
             raise BuildError(
-                "text before the first `## ` heading: every part of the body belongs to a section",
+                "text before the first `## ` heading: every part of the body belongs to a "
+                "section; add a `## Heading` line above it",
                 path,
                 number,
             )
     if not sections:
-        raise BuildError("the body has no `## ` section headings", path, first_line)
+        raise BuildError(
+            "the body has no `## ` section headings: start each section with a `## Heading` line",
+            path,
+            first_line,
+        )
     return sections
 
 
@@ -137,11 +159,16 @@ def import_pgcore(root):
         }
     except SyntaxError as error:
         raise BuildError(
-            f"pgcore does not import: {error.msg}", error.filename, error.lineno
+            f"pgcore does not import: {error.msg}; fix the syntax on this line",
+            error.filename,
+            error.lineno,
         ) from None
     where = Path(modules["explainer"].__file__).resolve()
     if not where.is_relative_to(root.resolve()):
-        raise BuildError(f"pgcore was imported from {where}, not from {root}")
+        raise BuildError(
+            f"pgcore was imported from {where}, not from {root}: run this project's build.py "
+            "in a fresh Python (without another pgcore on PYTHONPATH)"
+        )
     return modules, tuple(modules["scene"].ROLES)
 
 
@@ -153,20 +180,31 @@ def check_widget(pgcore, widget, path, locate):
     except ValueError as error:  # pgcore's SettingsError names the key; GridWorld's message does
         key = getattr(error, "key", None) or str(error).split(" ", 1)[0].strip(":")
         line = locate("widget", key) if key in widget else locate("widget")
-        raise BuildError(f"[widget] {error}", path, line) from None
+        if "unknown widget setting" in str(error):
+            advice = "remove it or fix its spelling"
+        elif " is on the " in str(error):  # two cells collide, e.g. the goal on the pit
+            advice = "give each of goal, pit, start and walls its own cell in the [widget] table"
+        elif key in widget:
+            advice = f"change {key} in the [widget] table"
+        else:
+            advice = "change the [widget] table"
+        raise BuildError(f"[widget] {error}; {advice}", path, line) from None
 
 
 def read_templates(folder):
     """Load the Jinja templates (autoescaped, strict) and compile each to find syntax errors."""
     if not (folder / PAGE_TEMPLATE).is_file():
-        raise BuildError("the page template is missing", folder / PAGE_TEMPLATE)
+        raise BuildError(
+            "the page template is missing: restore it (git checkout site_templates)",
+            folder / PAGE_TEMPLATE,
+        )
     env = template_environment(folder)
     for name in env.list_templates(extensions=["html"]):
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             raise BuildError(
-                f"template syntax error: {error.message}",
+                f"template syntax error: {error.message}; fix the template on this line",
                 error.filename or folder / name,
                 error.lineno,
             ) from None
@@ -192,5 +230,8 @@ def read_assets(folder):
         if path.is_file() and not any(part.startswith(".") for part in path.parts)
     }
     if LOADER not in assets:
-        raise BuildError("the page's loader script is missing", folder / LOADER)
+        raise BuildError(
+            "the page's loader script is missing: restore it (git checkout site_templates)",
+            folder / LOADER,
+        )
     return assets

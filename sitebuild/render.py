@@ -72,7 +72,12 @@ def rewrite_css_urls(css, name, path, urls):
         resolved = _join(folder, target.split("#")[0].split("?")[0])
         if resolved not in urls:
             line = css.count("\n", 0, match.start()) + 1
-            raise BuildError(f"url({target}) names no asset in site_templates/assets/", path, line)
+            raise BuildError(
+                f"url({target}) names no asset in site_templates/assets/: add the file there "
+                "or fix the url",
+                path,
+                line,
+            )
         return f'url("{_relative(urls[resolved], "assets/" + name)}")'
 
     return CSS_URL.sub(hashed, css)
@@ -81,7 +86,11 @@ def rewrite_css_urls(css, name, path, urls):
 def bake_loader(script, path, runtime_urls):
     """Write the runtime's settings into loader.js, its URLs relative to the script itself."""
     if script.count(LOADER_MARK) != 1:
-        raise BuildError(f"the loader must hold the marker {LOADER_MARK!r} once", path)
+        raise BuildError(
+            f"the loader must hold the marker {LOADER_MARK!r} once: restore it where the "
+            "runtime's settings go",
+            path,
+        )
     settings = {
         key: _relative(runtime_urls[key], LOADER_URL)
         for key in ("index_url", "lock_url", "wheel_js")
@@ -140,13 +149,21 @@ class Prose:
         if parts.scheme in ("http", "https", "mailto"):
             return url
         if parts.scheme or parts.netloc or url.startswith("/"):
-            raise MarkupError(f"link {url!r} must be relative to the article (or http/https)", url)
+            raise MarkupError(
+                f"link {url!r} must be relative to the article (or http/https): write it as a "
+                "path from content/, e.g. figures/grid.svg",
+                url,
+            )
         if not parts.path:
             return url  # #id: checked against the finished page (checks.py)
         folder = self.sources.article.parent
         target = (folder / unquote(parts.path)).resolve()
         if not target.is_file() or not target.is_relative_to(folder.resolve()):
-            raise MarkupError(f"linked file {parts.path!r} does not exist in content/", url)
+            raise MarkupError(
+                f"linked file {parts.path!r} does not exist in content/: add the file there or "
+                "fix the link",
+                url,
+            )
         hashed = hashed_name(f"media/{target.name}", target.read_bytes())
         self.files[hashed] = target
         return hashed + (f"#{parts.fragment}" if parts.fragment else "")
@@ -237,7 +254,8 @@ def widget_context(sources, runtime_urls):
         )
     except (KeyError, TypeError, ValueError) as error:
         raise BuildError(
-            f"the widget's scene cannot be drawn: {error!r}",
+            f"the widget's scene cannot be drawn: {error!r}; this is a bug in pgcore's views "
+            "for these [widget] settings: report it, or change the settings",
             sources.article,
             sources.locate("widget"),
         ) from None
@@ -258,7 +276,10 @@ def asset_function(urls):
     def asset(name):
         """Return the hashed, page-relative URL of site_templates/assets/<name>."""
         if name not in urls:
-            raise LookupError(f"asset({name!r}): no such file in site_templates/assets/")
+            raise LookupError(
+                f"asset({name!r}): no such file in site_templates/assets/: add it there or fix "
+                "the name"
+            )
         return urls[name]
 
     return asset
@@ -270,13 +291,21 @@ def render_template(env, name, context):
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:  # an included template, compiled late
         raise BuildError(
-            f"template syntax error: {error.message}", error.filename, error.lineno
+            f"template syntax error: {error.message}; fix the template on this line",
+            error.filename,
+            error.lineno,
         ) from None
     except (jinja2.TemplateError, LookupError, TypeError, ValueError) as error:
         file, line = _template_frame(error, env)
         message = error.message if isinstance(error, jinja2.TemplateError) else str(error)
         if isinstance(error, jinja2.UndefinedError):
-            message = f"undefined template variable: {message}"
+            message = (
+                f"undefined template variable: {message}; use a name build.py provides "
+                "(page, widget, asset, root: see page_context and widget_context in "
+                "sitebuild/render.py)"
+            )
+        elif not isinstance(error, LookupError):  # asset()'s message says what to do already
+            message = f"{message}; fix the template on this line"
         raise BuildError(message, file, line) from None
 
 

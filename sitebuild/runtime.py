@@ -61,11 +61,17 @@ def read_runtime_pins(pyproject):
         package, version, pins = table["package"], table["version"], table["sha256"]
     except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
         raise BuildError(
-            f"cannot read [tool.pgsite.runtime] (package, version, sha256): {error}", pyproject
+            f"cannot read [tool.pgsite.runtime] (package, version, sha256): {error!r}; restore "
+            "that table in pyproject.toml",
+            pyproject,
         ) from None
     for name in (*PAGE_FILES, LOCK_FILE):
         if name not in pins:
-            raise BuildError(f"[tool.pgsite.runtime.sha256] has no pin for {name}", pyproject)
+            raise BuildError(
+                f"[tool.pgsite.runtime.sha256] has no pin for {name}: add its sha256 (of the "
+                "file in the npm release) there",
+                pyproject,
+            )
     return package, version, pins
 
 
@@ -115,9 +121,10 @@ def fetch_runtime(package, version, folder):
         )
         tarballs = list(Path(scratch).glob("*.tgz"))
         if result.returncode != 0 or len(tarballs) != 1:
+            output = " ".join((result.stderr or result.stdout).split())[-400:]
             raise BuildError(
-                f"`npm pack {package}@{version}` failed: "
-                f"{(result.stderr or result.stdout).strip()[-600:]}"
+                f"`npm pack {package}@{version}` failed: {output}; check the network and npm's "
+                f"registry settings, then build again (or unpack the release into {folder})"
             )
         unpacked = Path(scratch) / "unpacked"
         with tarfile.open(tarballs[0]) as tar:
