@@ -1,4 +1,5 @@
-"""Checks on the rendered page: no LaTeX left as text, every URL relative and resolving.
+"""Checks on the rendered page: no LaTeX left as text, every URL relative and resolving, and
+nothing inline that the page's Content-Security-Policy would refuse to run.
 
 These catch what slips past the per-field rendering: a $ that markdown never saw as math, a
 template that links a file the site lacks, a root-absolute URL that breaks under a project page.
@@ -19,15 +20,21 @@ VERBATIM = {"code", "pre", "script", "style", "math", "kbd", "samp"}
 
 
 class _PageParser(HTMLParser):
-    """Collect ids, URLs and the prose text (outside code and math) of a page."""
+    """Collect ids, URLs, the prose text (outside code and math) and inline code of a page."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ids, self.urls, self.texts, self.open_verbatim = set(), [], [], []
+        self.inline = []  # (what, start tag as written): code or style the CSP would refuse
 
     def handle_starttag(self, tag, attrs):
-        """Note the tag's id and URLs; track verbatim elements."""
+        """Note the tag's id, URLs and inline code; track verbatim elements."""
+        if tag == "script" and not dict(attrs).get("src") or tag == "style":
+            self.inline.append((f"an inline <{tag}> element", self.get_starttag_text()))
         for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                what = "a style attribute" if name == "style" else f"an {name} attribute"
+                self.inline.append((what, self.get_starttag_text()))
             if value is None:
                 continue
             if name == "id":
@@ -56,6 +63,13 @@ def check_page(html, files, sources):
     parser = _PageParser()
     parser.feed(html)
     parser.close()
+    if parser.inline:
+        what, tag = parser.inline[0]
+        raise BuildError(
+            f"{what} ({tag[:60]}): the page's Content-Security-Policy runs no inline code or "
+            "styles; move it into a file in site_templates/assets/ (a class in style.css)",
+            *find_source(tag.split()[0].rstrip(">"), sources, containing=tag),
+        )
     for text in parser.texts:
         raw = RAW_COMMAND.search(text)
         if raw:
@@ -109,14 +123,19 @@ def _check_url(tag, attribute, url, files, ids, cdn, sources):
         )
 
 
-def find_source(needle, sources):
-    """Return (file, line) of the first source line holding needle: the article, then templates."""
+def find_source(needle, sources, containing=None):
+    """Return (file, line) of the first source line holding needle: the article, then templates.
+
+    With containing, prefer a line holding all of it (a start tag as written) to one holding
+    just the needle.
+    """
     folder = Path(sources.templates.loader.searchpath[0])
     candidates = [sources.article, *sorted(folder.glob("*.html"))]
-    for file in candidates:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            if needle in line:
-                return file, number
+    for wanted in filter(None, (containing, needle)):
+        for file in candidates:
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+                if wanted in line:
+                    return file, number
     return folder / "page.html", None
 
 

@@ -12,11 +12,13 @@ import latex2mathml.commands
 import latex2mathml.converter
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-EXTENSIONS = ["tables", "smarty", "sane_lists"]
+# Column alignment as align attributes: the default style="text-align: ..." breaks the CSP.
+EXTENSIONS = [TableExtension(use_align_attribute=True), "smarty", "sane_lists"]
 
 # $$display$$ and $inline$; inline math may not start or end with a space (so "$5 and $6" stays
 # text), and a literal dollar is written \$.
