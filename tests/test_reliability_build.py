@@ -204,6 +204,24 @@ CATALOGUE = {
         "linked file 'figures/missing.png' does not exist in content/",
         "add the file there or fix the link",
     ),
+    "inline script in the article": lambda r: (
+        ARTICLE,
+        add_to_body(r, "<script>alert(1)</script>"),
+        "an inline <script> element",
+        "move it into a file in site_templates/assets/",
+    ),
+    "event handler in a template": lambda r: (
+        PAGE,
+        after_body_tag(r, '<p><button type="button" onclick="go()">Go</button></p>'),
+        "an onclick attribute",
+        "move it into a file in site_templates/assets/",
+    ),
+    "style attribute in the article": lambda r: (
+        ARTICLE,
+        add_to_body(r, '<p style="color: red">Red</p>'),
+        "a style attribute",
+        "(a class in style.css)",
+    ),
     "template type error": lambda r: (
         PAGE,
         after_body_tag(r, "{{ page.title + 1 }}"),
@@ -427,3 +445,11 @@ def test_an_output_folder_of_other_files_is_not_replaced(broken, tmp_path):
         result, f"{folder}: ", "holds files but no site", "choose a new or empty folder"
     )
     assert (folder / "thesis.tex").read_text(encoding="utf-8") == "years of work"
+
+
+def test_an_aligned_markdown_table_needs_no_inline_style(broken):
+    add_to_body(broken, "| move | π |\n|:--|--:|\n| up | 0.25 |")
+    result = build_site(broken, broken / "dist")
+    assert result.returncode == 0, result.stderr
+    html = (broken / "dist" / "index.html").read_text(encoding="utf-8")
+    assert '<td align="right">0.25</td>' in html and "style=" not in html
