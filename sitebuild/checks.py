@@ -66,7 +66,7 @@ def check_page(html, files, sources):
     if parser.inline:
         what, tag = parser.inline[0]
         raise BuildError(
-            f"{what} ({tag[:60]}): the page's Content-Security-Policy runs no inline code or "
+            f"{what} ({_one_line(tag)}): the page's Content-Security-Policy runs no inline code or "
             "styles; move it into a file in site_templates/assets/ (a class in style.css)",
             *find_source(tag.split()[0].rstrip(">"), sources, containing=tag),
         )
@@ -74,7 +74,7 @@ def check_page(html, files, sources):
         raw = RAW_COMMAND.search(text)
         if raw:
             raise BuildError(
-                f"LaTeX left unrendered in the page: {raw.group()} in “{text.strip()[:60]}” "
+                f"LaTeX left unrendered in the page: {raw.group()} in “{_one_line(text)}” "
                 "(math belongs between $...$ in the body or a markdown field)",
                 *find_source(raw.group(), sources),
             )
@@ -137,6 +137,11 @@ def find_source(needle, sources, containing=None):
                 if wanted in line:
                     return file, number
     return folder / "page.html", None
+
+
+def _one_line(text, limit=60):
+    """Quote source text in a message: whitespace runs collapsed, so the message stays one line."""
+    return " ".join(text.split())[:limit]
 
 
 def _split_srcset(srcset):

@@ -75,7 +75,15 @@ def render_latex(tex, display=False):
                 f"{', '.join(sorted(ENVIRONMENTS))}",
                 tex,
             )
-    for element in ElementTree.fromstring(mathml).iter():
+    try:
+        elements = list(ElementTree.fromstring(mathml).iter())
+    except ElementTree.ParseError:  # latex2mathml copies a stray & or control character as is
+        raise MarkupError(
+            f"cannot parse LaTeX {_quote(tex)}: it gives malformed MathML; remove any & outside "
+            "a matrix or cases environment and any control character",
+            tex,
+        ) from None
+    for element in elements:
         tag = element.tag.rpartition("}")[2]
         if tag in PARTS and len(element) != PARTS[tag][0]:
             raise MarkupError(
@@ -107,7 +115,8 @@ def render_markdown(text, inline=False, resolve_link=None):
 
 
 def _quote(tex, limit=60):
-    """Quote LaTeX for a message as written (no repr doubling of backslashes), shortened."""
+    """Quote LaTeX for a message as written (no repr doubling of backslashes), on one line."""
+    tex = " ".join(tex.split())
     return f"${tex if len(tex) <= limit else tex[: limit - 1] + '…'}$"
 
 
