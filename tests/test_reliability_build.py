@@ -198,6 +198,12 @@ CATALOGUE = {
         "unbalanced braces",
         "close every { with a }",
     ),
+    "LaTeX with a stray alignment &": lambda r: (
+        ARTICLE,
+        add_to_body(r, "Either $a & b$ or not."),
+        "it gives malformed MathML",
+        "remove any & outside a matrix or cases environment",
+    ),
     "image of a missing file": lambda r: (
         ARTICLE,
         add_to_body(r, "![The grid](figures/missing.png)"),
