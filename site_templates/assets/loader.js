@@ -19,6 +19,11 @@
   var STALL_SECONDS = 90;
   var STEPS = ["Loading the Python runtime…", "Installing the Python packages…",
     "Drawing the first frame…"];
+  // What went wrong, in words, when a step fails.
+  var FAILURES = ["The Python runtime could not be loaded",
+    "The figure’s Python package could not be installed", "The figure could not start"];
+  var RELOAD = "Reload the page to try again; the figure above is a static snapshot.";
+  var step = 0; // the step shown last
 
   function url(name) {
     return new URL(RUNTIME[name], script.src).href;
@@ -28,7 +33,8 @@
     return figure.querySelector('[data-pg="' + name + '"]');
   }
 
-  function showStep(figures, step) {
+  function showStep(figures, next) {
+    step = next;
     figures.forEach(function (figure) {
       figure.setAttribute("data-state", "loading");
       var bar = figure.querySelector('[data-pg="progress"] progress');
@@ -38,7 +44,18 @@
     });
   }
 
-  function showError(figures, error, advice) {
+  // The last line of an error's message, short: a Python traceback ends in the line that matters.
+  function summary(error) {
+    var lines = String(error && error.message || error).split("\n").filter(function (line) {
+      return line.trim();
+    });
+    var last = (lines[lines.length - 1] || "unknown error").trim();
+    return last.length > 200 ? last.slice(0, 199) + "…" : last;
+  }
+
+  // what: what happened, in words; error: the technical detail; advice: what the reader can do.
+  function showError(figures, what, error, advice) {
+    var text = what + (error ? " (" + summary(error) + ")" : "") + ". " + advice;
     figures.forEach(function (figure) {
       figure.setAttribute("data-state", "error");
       var box = part(figure, "error");
@@ -49,7 +66,7 @@
         detail.setAttribute("data-pg", "error-detail");
         box.appendChild(detail);
       }
-      detail.textContent = String(error && error.message || error) + " " + advice;
+      detail.textContent = text;
       box.hidden = false;
     });
   }
@@ -71,9 +88,31 @@
         tag.crossOrigin = "anonymous";
       }
       tag.onload = resolve;
-      tag.onerror = function () { reject(new Error("Could not load " + url + ".")); };
+      tag.onerror = function () { reject(new Error("Could not load " + url)); };
       document.head.appendChild(tag);
     });
+  }
+
+  // Pyodide reports a failed WebAssembly start (the .wasm blocked, missing or corrupt, or its
+  // compilation refused by the page's CSP) only with console.warn, and its promise then never
+  // settles. So watch the instantiation ourselves while loadPyodide runs, and fail at once.
+  async function startRuntime(options) {
+    var originals = {};
+    var failed = new Promise(function (resolve, reject) {
+      ["instantiate", "instantiateStreaming"].forEach(function (name) {
+        var original = originals[name] = WebAssembly[name];
+        WebAssembly[name] = function () {
+          var result = original.apply(WebAssembly, arguments);
+          result.catch(reject);
+          return result;
+        };
+      });
+    });
+    try {
+      return await Promise.race([loadPyodide(options), failed]);
+    } finally {
+      Object.keys(originals).forEach(function (name) { WebAssembly[name] = originals[name]; });
+    }
   }
 
   function base64Bytes(b64) {
@@ -93,7 +132,7 @@
   // Over http(s): everything from this site; Pyodide fetches and checks the wheel itself.
   async function startServed(figures) {
     await loadScript(url("index_url") + "pyodide.js", RUNTIME.integrity);
-    var pyodide = await loadPyodide({ indexURL: url("index_url"), lockFileURL: url("lock_url") });
+    var pyodide = await startRuntime({ indexURL: url("index_url"), lockFileURL: url("lock_url") });
     showStep(figures, 1);
     var problems = [];
     await pyodide.loadPackage("pgcore", {
@@ -111,7 +150,7 @@
     await loadScript(url("wheel_js"));
     await loadScript(RUNTIME.cdn_url + "pyodide.js", RUNTIME.integrity);
     var wheel = globalThis.pgcoreWheel;
-    var pyodide = await loadPyodide({ indexURL: RUNTIME.cdn_url, lockFileContents: wheel.lock });
+    var pyodide = await startRuntime({ indexURL: RUNTIME.cdn_url, lockFileContents: wheel.lock });
     showStep(figures, 1);
     var bytes = base64Bytes(wheel.b64);
     await checkSha256(bytes, wheel.sha256);
@@ -124,10 +163,10 @@
     if (!figures.length) { return; }
     var fromDisk = location.protocol === "file:";
     showStep(figures, 0);
-    // Some failures (a broken .wasm) leave Pyodide's promise pending forever: say so eventually.
+    // A server that never answers leaves Pyodide's promise pending forever: say so eventually.
     var stalled = setTimeout(function () {
-      showError(figures, "The Python runtime has not started after " + STALL_SECONDS + " s.",
-        "Reload the page to try again; the figure above is a static snapshot.");
+      showError(figures, "The Python runtime has not started after " + STALL_SECONDS + " s", null,
+        RELOAD);
     }, STALL_SECONDS * 1000);
     var pyodide;
     try {
@@ -135,9 +174,9 @@
     } catch (error) {
       clearTimeout(stalled);
       if (fromDisk && typeof loadPyodide === "undefined") { showOffline(figures); return; }
-      showError(figures, error, fromDisk
+      showError(figures, FAILURES[step], error, fromDisk
         ? "Serve the folder instead: python build.py --serve"
-        : "Reload the page to try again; the figure above is a static snapshot.");
+        : RELOAD);
       return;
     }
     clearTimeout(stalled);
@@ -150,7 +189,8 @@
       browser.destroy();
       figures.forEach(function (figure) { figure.setAttribute("data-state", "ready"); });
     } catch (error) {
-      showError(figures, error, "This is a bug in the page; the figure above is a static snapshot.");
+      showError(figures, FAILURES[2], error,
+        "This is a bug in the page; the figure above is a static snapshot.");
       console.error(error);
     }
   }
