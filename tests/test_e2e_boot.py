@@ -156,7 +156,7 @@ def test_serve_rebuilds_on_edits_and_shows_build_errors(page, tmp_path, runtime_
         mark = len(server.lines)
         article.write_text(text.replace('title = "', 'title = "Live ', 1), encoding="utf-8")
         rebuilt_ms = int(server.wait_for(r"built in (\d+) ms", after=mark).group(1))
-        page.wait_for_function("document.title.startsWith('Live ')", timeout=30_000)
+        page.wait_for_function("() => document.title.startsWith('Live ')", timeout=30_000)
 
         # A mistake: the terminal and the browser both show the one-line error.
         mark = len(server.lines)
