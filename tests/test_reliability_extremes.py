@@ -1,0 +1,128 @@
+"""Numerical extremes from the controls: the highest learning rate (alpha = 10, the slider's end)
+and the most rollouts per frame (64) never show NaN, never break the drawing.
+
+First in CPython, where every number of every scene can be checked (and drawn by the build's SVG
+renderer, which refuses non-finite numbers); then in the page, from what the reader sees.
+"""
+
+import math
+import random
+
+import pytest
+from test_soak import assert_finite_and_sane
+
+from pgcore.explainer import MODES, SPEEDS, Explainer
+from pgcore.scene import ROLES
+from pgcore.settings import Settings
+from sitebuild.svg import render_svg
+
+HIGHEST_LR = 10.0
+FASTEST = len(SPEEDS) - 1
+
+
+def numbers(value):
+    """Every number in a scene (or any nest of dicts, lists and tuples)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [n for item in value for n in numbers(item)]
+    return [value] if isinstance(value, int | float) and not isinstance(value, bool) else []
+
+
+def assert_drawable(explainer):
+    """The scenes hold only finite numbers and draw; the table and readout are finite too."""
+    for scene in (explainer.scene(), explainer.curve_scene()):
+        assert all(math.isfinite(n) for n in numbers(scene)), explainer.mode
+        render_svg(scene, ROLES)  # raises ValueError for anything the painter could not draw
+    for row in explainer.table_rows():
+        probs = [float(p) for p in row["probs"]]
+        assert all(math.isfinite(p) and 0 <= p <= 1 for p in probs), row
+        assert abs(sum(probs) - 1) <= 0.003, row
+    assert all(math.isfinite(n) for n in numbers(explainer.readout()))
+    assert "nan" not in explainer.status().lower()
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(),
+        Settings(batch_size=1, gamma=1.0, baseline=False),
+        Settings(rows=8, cols=8, goal=(7, 7), pit=(0, 7), batch_size=256, max_steps=60),
+    ],
+    ids=["default world", "batch of one", "large world, large batch"],
+)
+def test_the_highest_learning_rate_at_full_speed_keeps_every_number_finite(settings):
+    explainer = Explainer(settings)
+    explainer.set_lr(HIGHEST_LR)
+    explainer.set_speed(FASTEST)
+    rng = random.Random(11)
+    for frame in range(240):
+        if frame % 40 == 0:
+            explainer.set_mode(MODES[frame // 40 % len(MODES)])
+            explainer.set_baseline(frame % 80 == 0)
+        if frame % 13 == 0:
+            explainer.click(rng.uniform(0, 480), rng.uniform(0, 480))  # goal or target moves
+        explainer.train()
+        if frame % 10 == 0:
+            assert_drawable(explainer)
+    assert_drawable(explainer)
+
+
+def canvas_signature(page, pg="canvas"):
+    """A checksum of a canvas's pixels, and how many distinct values it holds."""
+    return page.evaluate(
+        """pg => { const c = document.querySelector(`[data-pg='${pg}']`);
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let h = 0; const seen = new Set();
+        for (let i = 0; i < d.length; i += 7) { h = (h * 31 + d[i]) >>> 0; seen.add(d[i]); }
+        return [h, seen.size]; }""",
+        pg,
+    )
+
+
+@pytest.mark.e2e
+def test_the_slider_ends_keep_the_page_finite_and_drawing_in_every_mode(page, server_url):
+    page.goto(server_url)
+    page.wait_for_selector('[data-widget][data-state="ready"]', timeout=60_000)
+    page.locator("details:has([data-pg='policy-table'])").evaluate("d => { d.open = true; }")
+    lr, speed = page.locator("[data-pg='lr']"), page.locator("[data-pg='speed']")
+    lr.fill(lr.get_attribute("max"))
+    speed.fill(speed.get_attribute("max"))
+    assert page.text_content("[data-pg='lr-out']").strip() == "α = 10"
+    assert page.text_content("[data-pg='speed-out']").strip() == "64 rollouts/frame"
+    page.click("[data-pg='train']")
+    for mode in MODES:
+        for baseline in (False, True):
+            page.locator(f"input[value='{mode}']").click()
+            page.locator("[data-pg='baseline']").set_checked(baseline)
+            page.wait_for_timeout(1000)
+            first, shades = canvas_signature(page)
+            page.wait_for_timeout(300)
+            assert canvas_signature(page)[0] != first, f"{mode}: the canvas stopped changing"
+            assert shades > 8, f"{mode}: the canvas is blank"
+            assert canvas_signature(page, "curve")[1] > 8
+            assert page.get_attribute('[data-widget="policy-gradient"]', "data-state") == "ready"
+            assert_finite_and_sane(page)
+    page.click("[data-pg='train']")
+    assert_finite_and_sane(page)
+
+
+@pytest.mark.e2e
+def test_arrow_keys_at_the_edge_of_the_plane_keep_the_figure_running(page, server_url):
+    # Found by the soak: the arrow keys moved the target 0.1 past the plane's edge, and
+    # ContinuousTask.move_target's ValueError stopped the whole figure.
+    page.goto(server_url)
+    page.wait_for_selector('[data-widget][data-state="ready"]', timeout=60_000)
+    page.locator("input[value='continuous']").click()
+    canvas = page.locator("[data-pg='canvas']")
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the target to the left edge
+    canvas.focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowLeft")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.get_attribute('[data-widget="policy-gradient"]', "data-state") == "ready", (
+        page.text_content("[data-pg='error']")
+    )
+    target = page.text_content("[data-pg-value='target']")
+    assert float(target.strip("()").split(",")[0]) == -1.0
