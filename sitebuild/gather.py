@@ -204,7 +204,8 @@ def read_templates(folder):
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             raise BuildError(
-                f"template syntax error: {error.message}; fix the template on this line",
+                f"template syntax error: {error.message.rstrip('.')}; fix the template on "
+                "this line",
                 error.filename or folder / name,
                 error.lineno,
             ) from None

@@ -291,7 +291,7 @@ def render_template(env, name, context):
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:  # an included template, compiled late
         raise BuildError(
-            f"template syntax error: {error.message}; fix the template on this line",
+            f"template syntax error: {error.message.rstrip('.')}; fix the template on this line",
             error.filename,
             error.lineno,
         ) from None
