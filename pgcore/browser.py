@@ -228,7 +228,7 @@ class Widget:
                 explainer.train()
                 self.dirty = True
             elif now - self.last_step >= REDUCED_MOTION_EVERY_MS:
-                explainer.train(min(SPEEDS[explainer.speed] * 8, 128))
+                explainer.train(min(8 * (SPEEDS[explainer.speed] or 16), 128))
                 self.last_step = now
                 self.dirty = True
         if self.dirty:
@@ -248,9 +248,12 @@ class Widget:
         scene = explainer.scene()
         self.scene_size = (scene["width"], scene["height"])
         window.pgPainter.paint(self.el["canvas"], _dumps(scene))
-        window.pgPainter.paint(self.el["curve"], _dumps(explainer.curve_scene()))
-        self.el["status"].textContent = explainer.status()
+        # The curve, the status line (an aria-live region) and the table change little from one
+        # frame to the next: refreshing them a few times a second spares the frame and a screen
+        # reader 60 announcements a second.
         if now - self.last_table >= TABLE_EVERY_MS or not explainer.running:
+            window.pgPainter.paint(self.el["curve"], _dumps(explainer.curve_scene()))
+            self.el["status"].textContent = explainer.status()
             self._update_table()
             self._update_readout()
             self.last_table = now
@@ -262,7 +265,11 @@ class Widget:
         self.el["train"].setAttribute("aria-pressed", "true" if explainer.running else "false")
         self.el["lr-out"].textContent = f"\u03b1 = {explainer.hp.lr:.2g}"
         per_frame = SPEEDS[explainer.speed]
-        self.el["speed-out"].textContent = f"{per_frame} rollout{'s' * (per_frame > 1)}/frame"
+        self.el["speed-out"].textContent = (
+            "as many as a frame allows"
+            if per_frame is None
+            else f"{per_frame} rollout{'s' * (per_frame > 1)}/frame"
+        )
         self.root.dataset.mode = explainer.mode
         self.root.dataset.running = "true" if explainer.running else "false"
 

@@ -7,6 +7,7 @@ forwards events and paints the scenes. Nothing here knows about the DOM.
 
 import math
 import random
+import time
 from collections import deque
 
 from . import views
@@ -19,8 +20,12 @@ from .softmax import SoftmaxPolicy
 
 MODES = ("policy", "trajectories", "continuous")
 
-# Rollouts per animation frame at each step of the speed slider (index 0 = slowest).
-SPEEDS = (1, 2, 4, 8, 16, 32, 64)
+# Rollouts per animation frame at each step of the speed slider (index 0 = slowest). The last
+# step, None, trains as many as fit in FRAME_BUDGET_S: the page trains on the main thread, between
+# paints, so the frame's time, not a count, is what bounds it there.
+SPEEDS = (1, 2, 4, 8, 16, 32, 64, None)
+FRAME_BUDGET_S = 0.003
+CHUNK = 16  # rollouts between two looks at the clock in the time-budgeted speed
 
 RECENT = 100  # window of the "mean return" readout, in rollouts (or samples)
 TRAILS = 12  # rollouts kept for the Trajectories view
@@ -111,8 +116,9 @@ class Explainer:
         return True
 
     def move_target(self, point):
-        """Move the continuous task's reward peak; mu and sigma are kept."""
-        self.task.move_target(point)
+        """Move the continuous task's reward peak, kept inside the plane; mu and sigma are kept."""
+        bound = self.task.bounds
+        self.task.move_target(tuple(min(max(float(x), -bound), bound) for x in point))
         self._record()
 
     def click(self, x, y):
@@ -128,6 +134,25 @@ class Explainer:
     def train(self, n=None):
         """Run n rollouts (default: this frame's share at the current speed) in the shown world."""
         n = SPEEDS[self.speed] if n is None else n
+        if n is None:
+            self.train_for(FRAME_BUDGET_S)
+            return
+        self._train(n)
+        self._record()
+
+    def train_for(self, seconds, clock=time.perf_counter):
+        """Train in chunks until `seconds` have passed (at least one chunk); return the count."""
+        start, done = clock(), 0
+        while True:
+            self._train(CHUNK)
+            done += CHUNK
+            if clock() - start >= seconds:
+                break
+        self._record()
+        return done
+
+    def _train(self, n):
+        """Run n rollouts (or Gaussian samples) in the shown world and keep what the views show."""
         if self.mode == "continuous":
             for action, reward in self.gaussian_trainer.train(n):
                 self.samples.append((action, reward))
@@ -139,7 +164,6 @@ class Explainer:
                 self.serial += 1
                 self.recent.append((self.serial, rollout))
                 self.recent_returns.append(rollout.G)
-        self._record()
 
     def step(self):
         """Train exactly one batch: one policy update."""

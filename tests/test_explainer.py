@@ -155,3 +155,22 @@ def test_random_interaction_never_breaks_the_figure():
         explainer.curve_scene()
     for row in explainer.table_rows():
         assert math.isclose(sum(float(p) for p in row["probs"]), 1.0, abs_tol=0.003)
+
+
+def test_fastest_speed_trains_for_a_time_budget_not_a_count():
+    explainer = Explainer()
+    explainer.set_speed(len(SPEEDS) - 1)
+    assert SPEEDS[explainer.speed] is None
+    ticks = iter(range(1000))
+    # A fake clock advancing 1 ms per look: a 3 ms budget is spent after 3 chunks.
+    assert explainer.train_for(0.003, clock=lambda: next(ticks) / 1000) == 3 * 16
+    assert explainer.trainer.rollouts_done == 48
+    assert explainer.history["grid"][-1][0] == 48
+    explainer.train()  # the real clock: at least one chunk
+    assert explainer.trainer.rollouts_done >= 64
+
+
+def test_the_target_stays_inside_the_plane():
+    explainer = Explainer()
+    explainer.move_target((1.7, -3.0))
+    assert tuple(explainer.task.target) == (1.0, -1.0)

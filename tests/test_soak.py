@@ -125,7 +125,7 @@ ACTIONS = [
     (2, lambda page, rng: page.click("[data-pg='step']")),
     (2, lambda page, rng: page.click("[data-pg='train']")),
     (2, lambda page, rng: page.locator("[data-pg='lr']").fill(str(rng.randrange(0, 61)))),
-    (2, lambda page, rng: page.locator("[data-pg='speed']").fill(str(rng.randrange(0, 7)))),
+    (2, lambda page, rng: page.locator("[data-pg='speed']").fill(str(rng.randrange(0, 8)))),
     (1, lambda page, rng: page.locator("[data-pg='baseline']").click()),
     (1, arrow_key),
 ]
