@@ -3,8 +3,8 @@
 Two CPython loops, both with the page's own settings (the data-config JSON of the built page):
 - the Trainer alone: REINFORCE rollouts and updates, nothing drawn ("pgcore on CPython");
 - the frame loop: what pgcore.browser.Widget does each animation frame (train this frame's share,
-  build both scenes and the status line, serialise the scenes to JSON, refresh the table every
-  200 ms), back to back with no frame pacing. It is the page's work without the browser.
+  build and serialise the main scene; five times a second also the curve, the status line and
+  the table), back to back with no frame pacing. It is the page's work without the browser.
 And the engine's own ceiling, from the engine's bench/rollouts.py: the same Trainer workload in
 Pyodide under Node and in CPython, no browser and no frames, which bounds what any page can reach.
 """
@@ -26,9 +26,10 @@ from .site import ROOT, BenchError
 
 TABLE_EVERY_S = 0.2  # pgcore.browser.TABLE_EVERY_MS
 FASTEST = len(SPEEDS) - 1
+PER_CALL = 64  # the largest fixed count of SPEEDS
 
 
-def trainer_rate(config, seconds, per_call=SPEEDS[-1]):
+def trainer_rate(config, seconds, per_call=PER_CALL):
     """Rollouts per second of pgcore's Trainer alone, trained per_call rollouts at a time."""
     settings = Settings.from_mapping(config)
     env = settings.world()
@@ -40,7 +41,7 @@ def trainer_rate(config, seconds, per_call=SPEEDS[-1]):
         baseline=settings.baseline,
     )
     trainer = Trainer(env, SoftmaxPolicy(env.n_states), hp, random.Random(settings.seed))
-    return _rate(lambda: trainer.train(per_call), per_call, seconds)[0]
+    return _rate(lambda: trainer.train(per_call), lambda: trainer.rollouts_done, seconds)[0]
 
 
 def frame_loop(config, seconds, speed=FASTEST):
@@ -56,28 +57,31 @@ def frame_loop(config, seconds, speed=FASTEST):
         start = time.perf_counter()
         explainer.train()
         json.dumps(explainer.scene(), separators=(",", ":"))
-        json.dumps(explainer.curve_scene(), separators=(",", ":"))
-        explainer.status()
         if start - last_table >= TABLE_EVERY_S:
+            json.dumps(explainer.curve_scene(), separators=(",", ":"))
+            explainer.status()
             explainer.table_rows()
             explainer.readout()
             last_table = start
         frame_ms.append((time.perf_counter() - start) * 1000)
 
-    rate, calls = _rate(frame, SPEEDS[speed], seconds)
+    rate, calls = _rate(frame, lambda: explainer.trainer.rollouts_done, seconds)
     return rate, frame_ms[-calls:]
 
 
-def _rate(work, rollouts_per_call, seconds):
-    """Call work() for about `seconds` after a short warm-up; return (rollouts/s, calls)."""
+def _rate(work, done, seconds):
+    """Call work() for about `seconds` after a short warm-up; return (rollouts/s, calls).
+
+    done() is the running count of rollouts, so a call may train any number of them.
+    """
     warm_until = time.perf_counter() + min(1.0, seconds / 5)
     while time.perf_counter() < warm_until:
         work()
-    calls, start = 0, time.perf_counter()
+    calls, before, start = 0, done(), time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds:
         work()
         calls += 1
-    return calls * rollouts_per_call / elapsed, calls
+    return (done() - before) / elapsed, calls
 
 
 def engine_rates(repeats=3, count=20_000):

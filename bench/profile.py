@@ -1,4 +1,4 @@
-"""Where a frame's time goes: `python -m bench.profile [--speed 6] [--seconds 5] [--out DIR]`.
+"""Where a frame's time goes: `python -m bench.profile [--speed N] [--seconds 5] [--out DIR]`.
 
 The suite says whether a target is met; this says why not. It trains in the page at one speed
 and records, over the same window:
@@ -20,6 +20,8 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+
+from pgcore.explainer import SPEEDS
 
 from .chromium import Visit, chromium
 from .cpython import frame_loop
@@ -157,7 +159,10 @@ def report_cpython(config, speed, seconds, top=15):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
-    parser.add_argument("--speed", type=int, default=6, help="speed slider index 0..6 (6)")
+    fastest = len(SPEEDS) - 1
+    parser.add_argument(
+        "--speed", type=int, default=fastest, help=f"speed slider index 0..{fastest} ({fastest})"
+    )
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--out", type=Path, help="keep trace.json here (default: discard)")
     args = parser.parse_args(argv)
