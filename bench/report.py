@@ -90,7 +90,8 @@ Run of {info["date"]} at commit {info["commit"]}: {info["cores"]} cores ({info["
 {info["memory_gib"]:.0f} GiB memory, Chromium {info.get("chromium", "?")} headless, Python
 {info["python"]}; load average {info["load"]:.1f} at the start (the machine is shared). Medians
 over {args.runs} runs ({args.long_runs} for training and memory); min and max show the spread.
-{verdict}
+A target applies to the median, or to the median of the per-run ratios, except where it says
+"every run": no run may have a long task after ready or grow memory past the limit. {verdict}
 
 {markdown_table(figures)}
 
