@@ -21,9 +21,9 @@ browser context per run so every load is a first visit):
 2. **First contentful paint** of the page opened at its figure (`index.html#figure`), from the
    Paint Timing API; a run whose first paint came after `data-state="ready"` fails the figure.
 3. **Training throughput**: the status line's rollout count over the fast window, while
-   training at 64 rollouts per frame, against pgcore's `Trainer` on CPython with the page's
-   settings, measured right after in the same run; and against the CPython frame loop (train,
-   both scenes, JSON, status line and table, back to back without frame pacing).
+   training at the fastest speed, against pgcore's `Trainer` on CPython with the page's
+   settings, measured right after in the same run; and against the CPython frame loop (what a
+   frame of the page does in Python, back to back without frame pacing).
 4. **Frame budget**: time inside the requestAnimationFrame callbacks per frame (Python's frame
    and the canvas drawing) over a window of training at the default speed (8 rollouts per frame)
    and at the fastest; late frames are those more than 1.5 vsync periods after the previous one;
