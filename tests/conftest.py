@@ -187,3 +187,21 @@ def route_cdn(runtime_dir):
         return prefix
 
     return route_cdn
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, runtime_dir):
+    """A copy of the project with a good dist/ built from it (once per test module)."""
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    result = build_site(root, root / "dist")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def broken(project, tmp_path):
+    """A fresh copy of the project (dist/ hard-linked) for one case to break."""
+    root = tmp_path / "project"
+    shutil.copytree(project, root, ignore=shutil.ignore_patterns("dist", "__pycache__"))
+    shutil.copytree(project / "dist", root / "dist", copy_function=os.link)
+    return root

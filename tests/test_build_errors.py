@@ -9,29 +9,11 @@ import os
 import shutil
 
 import pytest
-from conftest import build_site, copy_project
+from conftest import build_site
 
 ARTICLE = "content/policy-gradients.md"
 PAGE = "site_templates/page.html"
 WIDGET = "site_templates/widget.html"
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, runtime_dir):
-    """A copy of the project with a good dist/ built from it."""
-    root = copy_project(tmp_path_factory.mktemp("project"))
-    result = build_site(root, root / "dist")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
-@pytest.fixture
-def broken(project, tmp_path):
-    """A fresh copy of the project (dist/ hard-linked) for one case to break."""
-    root = tmp_path / "project"
-    shutil.copytree(project, root, ignore=shutil.ignore_patterns("dist", "__pycache__"))
-    shutil.copytree(project / "dist", root / "dist", copy_function=os.link)
-    return root
 
 
 def edit(root, name, old, new):

@@ -10,7 +10,7 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, build_site, copy_project
+from conftest import ROOT, build_site
 from test_build_errors import ARTICLE, CASES, PAGE, add_to_body, after_body_tag, edit, tree_digest
 
 import build
@@ -40,24 +40,6 @@ ADVICE = {
     "missing stylesheet url": "add the file there or fix the url",
     "script from elsewhere": "put the file in site_templates/assets/",
 }
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, runtime_dir):
-    """A copy of the project with a good dist/ built from it."""
-    root = copy_project(tmp_path_factory.mktemp("project"))
-    result = build_site(root, root / "dist")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
-@pytest.fixture
-def broken(project, tmp_path):
-    """A fresh copy of the project (dist/ hard-linked) for one case to break."""
-    root = tmp_path / "project"
-    shutil.copytree(project, root, ignore=shutil.ignore_patterns("dist", "__pycache__"))
-    shutil.copytree(project / "dist", root / "dist", copy_function=os.link)
-    return root
 
 
 def line_of(root, name, text):
