@@ -24,19 +24,11 @@ import time
 from pathlib import Path
 
 from sitebuild.runtime import cache_dir, read_runtime_pins
+from tests.conftest import copy_project
 
 from .site import ROOT, BenchError, build_site
 from .table import Figure, Target
 
-PROJECT = (
-    "build.py",
-    "sitebuild",
-    "site_templates",
-    "content",
-    "pgcore",
-    "pyproject.toml",
-    "README.md",
-)
 ARTICLE = Path("content") / "policy-gradients.md"
 BUILT = re.compile(r"built in (\d+) ms")
 
@@ -84,18 +76,6 @@ def runtime_only_cache(folder):
     if not source.is_dir():
         raise BenchError(f"no cached runtime at {source}: build the site once first")
     shutil.copytree(source, folder / source.name, copy_function=os.link)
-    return folder
-
-
-def copy_project(folder):
-    """Copy what build.py reads into folder; return it."""
-    folder.mkdir()
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, folder / name)
     return folder
 
 

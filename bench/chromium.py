@@ -11,19 +11,13 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
 from .site import BenchError
 
-EXECUTABLE = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--enable-precise-memory-info",  # performance.memory to the byte, not bucketed
-]
+EXECUTABLE = CHROMIUM
+# The test suite's flags for Debian's Chromium on these machines, plus exact memory figures.
+ARGS = [*CHROMIUM_ARGS, "--enable-precise-memory-info"]  # performance.memory, not bucketed
 VIEWPORT = {"width": 1280, "height": 900}
 PROBE = (Path(__file__).with_name("probe.js")).read_text(encoding="utf-8")
 READY_TIMEOUT_MS = 120_000
