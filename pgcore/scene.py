@@ -5,7 +5,7 @@ only translate these dicts, so the static figure and the live canvas cannot drif
 
     scene = {"width": W, "height": H, "items": [item, ...]}
 
-Every item has a "kind" (rect, circle, ellipse, path, arrow, text) and optional style keys:
+Every item has a "kind" (rect, circle, ellipse, path, text; an arrow is a path and a triangle) and optional style keys:
 "fill" and "stroke" name a colour ROLE (absent = none), "lw" is the stroke width, "alpha" the
 opacity, "dash" an [on, off] pattern. Colours are roles, not values, so that light and dark themes
 are the stylesheet's business (CSS custom property --pg-<role>).
@@ -36,7 +36,12 @@ ROLES = (
     "heat4",
 )
 
-KINDS = ("rect", "circle", "ellipse", "path", "arrow", "text")
+KINDS = ("rect", "circle", "ellipse", "path", "text")
+
+# An arrow's head: half as wide as it is long (plus a little), and the shaft runs 0.2 of the head
+# into it, so the two overlap instead of leaving a hairline gap.
+HEAD_HALF_WIDTH = 0.55
+SHAFT_INTO_HEAD = 0.2
 
 # Unit vectors of the four actions in screen space (y grows downwards): up, right, down, left.
 ACTION_VECTORS = ((0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0))
@@ -87,16 +92,29 @@ def path(points, closed=False, **style):
 
 
 def arrow(x1, y1, x2, y2, head, **style):
-    """A stroked shaft from (x1, y1) with a solid head of the stroke's colour at (x2, y2)."""
-    item = {
-        "kind": "arrow",
-        "x1": _r(x1),
-        "y1": _r(y1),
-        "x2": _r(x2),
-        "y2": _r(y2),
-        "head": _r(head),
-    }
-    return _styled(item, **style)
+    """A stroked shaft from (x1, y1) and a solid head of the stroke's colour with its tip at (x2, y2).
+
+    Two items: the shaft, which stops a little inside the head so no gap shows at the join, and
+    the head, a triangle `head` long and 1.1 `head` wide (shorter when the arrow is).
+    """
+    length = math.hypot(x2 - x1, y2 - y1)
+    if length == 0:
+        return []
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    back = min(head, length)
+    bx, by = x2 - ux * back, y2 - uy * back  # the middle of the head's base
+    half = back * HEAD_HALF_WIDTH
+    inside = back * (1 - SHAFT_INTO_HEAD)
+    shaft_style = {key: value for key, value in style.items() if key != "fill"}
+    head_style = {"fill": style.get("stroke"), "alpha": style.get("alpha")}
+    return [
+        path([(x1, y1), (x2 - ux * inside, y2 - uy * inside)], **shaft_style),
+        path(
+            [(x2, y2), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)],
+            closed=True,
+            **head_style,
+        ),
+    ]
 
 
 def text(x, y, content, size=12.0, anchor="middle", weight="normal", **style):

@@ -1,81 +1,112 @@
-"""The figure's settings: the [widget] table of the article's front matter, checked once.
+"""A figure's settings: the TOML of its ```figure block in the article, checked once.
 
-The build reads them from content/ and validates them here, with CPython; the page receives the
-normalised result as JSON and builds the same world from it under Pyodide. So a setting that
+Every figure kind declares its settings as a frozen dataclass built with `option()`, which holds
+the default, a one-line description and, for numbers, the allowed range. That one declaration is
+what the build checks an article against, what the page's controls start from, and what the
+README's table of settings is tested against. The build checks with CPython; the page receives
+the normalised result as JSON and rebuilds the same settings under Pyodide, so a setting that
 passes the build is a setting the page can run.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import math
+from dataclasses import MISSING, asdict, dataclass, field, fields
 
 from .gridworld import GridWorld
 
 
 class SettingsError(ValueError):
-    """A widget setting is missing, of the wrong type or out of range; `key` names it."""
+    """A figure setting is unknown, of the wrong type or out of range; `key` names it."""
 
     def __init__(self, key, message):
         super().__init__(f"{key}: {message}")
         self.key = key
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the author may set for the figure; every field has a default."""
+def option(default, doc, low=None, high=None, open_low=False):
+    """A settings field: its default, what it means, and for a number its range [low, high].
 
-    rows: int = 3
-    """Grid height in cells (2..8)."""
-    cols: int = 3
-    """Grid width in cells (2..8)."""
-    goal: tuple[int, int] = (0, 2)
-    """The goal cell (row, col); entering it pays +1."""
-    pit: tuple[int, int] = (1, 1)
-    """The pit cell (row, col); entering it pays -1."""
-    start: tuple[int, int] | None = None
-    """A fixed start cell, or None for a uniformly random non-terminal start (every cell learns)."""
-    walls: tuple[tuple[int, int], ...] = ()
-    """Cells the agent cannot enter."""
-    max_steps: int = 20
-    """Horizon: an episode that has not ended after this many steps is cut off."""
-    gamma: float = 0.9
-    """Discount factor: a reward t steps away counts gamma**t."""
-    lr: float = 1.0
-    """Initial learning rate alpha (the reader's slider starts here)."""
-    batch_size: int = 8
-    """Rollouts per policy update."""
-    baseline: bool = True
-    """Start with the leave-one-out baseline switched on."""
-    seed: int = 7
-    """Seed of the random.Random that draws every rollout."""
+    open_low makes the range (low, high]: the value must be strictly above low.
+    """
+    return field(default=default, metadata={"doc": doc, "range": (low, high, open_low)})
+
+
+class SettingsBase:
+    """What every settings dataclass can do: check a mapping, describe itself, go to JSON."""
 
     @classmethod
     def from_mapping(cls, mapping):
-        """Check a plain mapping (front matter or JSON) and build Settings from it."""
+        """Check a plain mapping (TOML or JSON) and build the settings from it."""
         known = {f.name: f for f in fields(cls)}
         for key in mapping:
             if key not in known:
-                raise SettingsError(key, f"unknown widget setting (known: {', '.join(known)})")
+                raise SettingsError(key, f"unknown setting (known: {', '.join(known)})")
         values = {key: _convert(key, known[key].type, mapping[key]) for key in mapping}
         settings = cls(**values)
         settings.check()
         return settings
 
     def check(self):
-        """Raise SettingsError unless the settings describe a world the figure can run."""
-        for key, low, high in (
-            ("rows", 2, 8),
-            ("cols", 2, 8),
-            ("max_steps", 1, 200),
-            ("batch_size", 1, 256),
-        ):
-            value = getattr(self, key)
-            if not low <= value <= high:
-                raise SettingsError(key, f"{value} is out of range ({low}..{high})")
-        if not 0.0 < self.gamma <= 1.0:
-            raise SettingsError("gamma", f"{self.gamma} is out of range (0 < gamma <= 1)")
-        if not 0.0 < self.lr <= 10.0:
-            raise SettingsError("lr", f"{self.lr} is out of range (0 < lr <= 10)")
+        """Raise SettingsError unless every number is in its range (subclasses check more)."""
+        for f in fields(self):
+            low, high, open_low = f.metadata["range"]
+            value = getattr(self, f.name)
+            if low is None or not isinstance(value, int | float):
+                continue
+            inside = (value > low if open_low else value >= low) and value <= high
+            if not inside:
+                raise SettingsError(f.name, f"{value} is out of range ({_range_text(f)})")
+
+    @classmethod
+    def describe(cls):
+        """One row per setting: name, type, default, range (text), meaning; for the README."""
+        return [
+            {
+                "key": f.name,
+                "type": _type_name(f.type),
+                "default": f.default if f.default is not MISSING else None,
+                "range": _range_text(f),
+                "doc": f.metadata["doc"],
+            }
+            for f in fields(cls)
+        ]
+
+    @classmethod
+    def bounds(cls, key):
+        """(low, high) of a numeric setting, for a control that offers its range."""
+        low, high, _ = next(f for f in fields(cls) if f.name == key).metadata["range"]
+        return low, high
+
+    def to_json_dict(self):
+        """Return the settings as JSON-able plain data (cells as lists)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class GridSettings(SettingsBase):
+    """The gridworld and how its softmax policy learns."""
+
+    rows: int = option(3, "grid height in cells", 2, 8)
+    cols: int = option(3, "grid width in cells", 2, 8)
+    goal: tuple[int, int] = option((0, 2), "the goal cell [row, col]; entering it pays +1")
+    pit: tuple[int, int] = option((1, 1), "the pit cell [row, col]; entering it pays -1")
+    start: tuple[int, int] | None = option(
+        None, "a fixed start cell [row, col]; omit it for a random start in any free cell"
+    )
+    walls: tuple[tuple[int, int], ...] = option((), "cells the agent cannot enter")
+    max_steps: int = option(20, "horizon: an episode is cut off after this many steps", 1, 200)
+    gamma: float = option(
+        0.9, "discount: a reward t steps away counts gamma^t", 0.0, 1.0, open_low=True
+    )
+    lr: float = option(1.0, "learning rate alpha the slider starts at", 0.0, 10.0, open_low=True)
+    batch_size: int = option(8, "rollouts per policy update", 1, 256)
+    baseline: bool = option(True, "start with the leave-one-out baseline switched on")
+    seed: int = option(7, "seed of the random numbers that draw every rollout", 0, 2**31 - 1)
+
+    def check(self):
+        """Check ranges, then that the cells describe a world the figure can run."""
+        super().check()
         try:
             self.world()
         except ValueError as error:
@@ -93,20 +124,62 @@ class Settings:
             max_steps=self.max_steps,
         )
 
-    def to_json_dict(self):
-        """Return the settings as JSON-able plain data (cells as lists)."""
-        return asdict(self)
+
+@dataclass(frozen=True)
+class GaussianSettings(SettingsBase):
+    """A 2-D Gaussian policy reaching for a reward bump on the plane [-1, 1]^2."""
+
+    target: tuple[float, float] = option((0.6, 0.5), "the reward's peak [a1, a2], each in -1..1")
+    width: float = option(0.35, "how far from the target the reward fades (its sigma)", 0.05, 1.0)
+    lr: float = option(1.0, "learning rate alpha the slider starts at", 0.0, 10.0, open_low=True)
+    batch_size: int = option(8, "samples per policy update", 1, 256)
+    baseline: bool = option(True, "start with the leave-one-out baseline switched on")
+    seed: int = option(8, "seed of the random numbers that draw every sample", 0, 2**31 - 1)
+
+    def check(self):
+        """Check ranges, then that the target lies on the plane."""
+        super().check()
+        if not all(abs(x) <= 1.0 for x in self.target):
+            raise SettingsError("target", f"{list(self.target)} is outside the plane -1..1")
+
+
+def _range_text(f):
+    """The range of a settings field in words, e.g. '2..8' or '0 < x <= 1' ('' if none)."""
+    low, high, open_low = f.metadata["range"]
+    if low is None:
+        return ""
+    if open_low:
+        return f"{_number(low)} < {f.name} <= {_number(high)}"
+    return f"{_number(low)}..{_number(high)}"
+
+
+def _number(value):
+    """Write a bound compactly (2**31 - 1 as is, 10.0 as 10)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _type_name(annotation):
+    """Name a settings field's type in the words the README uses."""
+    kind = str(annotation)
+    if kind.startswith("tuple[tuple"):
+        return "list of cells"
+    if kind.startswith("tuple[float"):
+        return "point [a1, a2]"
+    if kind.startswith("tuple"):
+        return "cell [row, col]"
+    return {"int": "whole number", "float": "number", "bool": "true or false"}.get(kind, kind)
 
 
 def _world_key(message):
     """Name the setting a GridWorld error is about (its messages start with the setting's name)."""
     first = message.split(" ", 1)[0].rstrip(":")
-    names = {f.name for f in fields(Settings)} | {"wall": "walls"}.keys()
-    return {"wall": "walls"}.get(first, first) if first in names else "widget"
+    names = {f.name for f in fields(GridSettings)}
+    first = {"wall": "walls"}.get(first, first)
+    return first if first in names else "walls"
 
 
 def _convert(key, annotation, value):
-    """Coerce one front-matter value to the field's type, or raise SettingsError."""
+    """Coerce one TOML/JSON value to the field's type, or raise SettingsError."""
     kind = str(annotation)
     if kind == "bool":
         if not isinstance(value, bool):
@@ -117,18 +190,27 @@ def _convert(key, annotation, value):
             raise SettingsError(key, f"expected a whole number, got {value!r}")
         return value
     if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SettingsError(key, f"expected a number, got {value!r}")
-        if value != value or value in (float("inf"), float("-inf")):
-            raise SettingsError(key, f"expected a finite number, got {value!r}")
-        return float(value)
+        return _finite(key, value)
     if kind.startswith("tuple[tuple"):
         if not isinstance(value, list | tuple):
             raise SettingsError(key, f"expected a list of [row, col] cells, got {value!r}")
         return tuple(_cell(key, cell) for cell in value)
+    if kind.startswith("tuple[float"):
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            raise SettingsError(key, f"expected a point [a1, a2] of two numbers, got {value!r}")
+        return tuple(_finite(key, x) for x in value)
     if value is None and "None" in kind:
         return None
     return _cell(key, value)
+
+
+def _finite(key, value):
+    """Coerce a number to a finite float, or raise SettingsError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(key, f"expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise SettingsError(key, f"expected a finite number, got {value!r}")
+    return float(value)
 
 
 def _cell(key, value):

@@ -86,7 +86,7 @@ def policy_scene(env, policy, last_rollout=None, agent_state=None):
             length = s * (0.07 + 0.19 * p)
             lw = 0.8 + 7.0 * p
             start = s * 0.05
-            items.append(
+            items.extend(
                 arrow(
                     cx + dx * start,
                     cy + dy * start,
@@ -139,7 +139,7 @@ def trajectories_scene(env, rollouts):
                     y2 - dy * s * 0.2,
                 )
             ox, oy = -dy * off, dx * off
-            items.append(
+            items.extend(
                 arrow(
                     x1 + ox,
                     y1 + oy,

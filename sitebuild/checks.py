@@ -78,24 +78,20 @@ def check_page(html, files, sources):
                 "(math belongs between $...$ in the body or a markdown field)",
                 *find_source(raw.group(), sources),
             )
-    cdn = sources.runtime.cdn_url
     for tag, attribute, url in parser.urls:
         for candidate in _split_srcset(url) if attribute == "srcset" else [url]:
-            _check_url(tag, attribute, candidate, files, parser.ids, cdn, sources)
+            _check_url(tag, attribute, candidate, files, parser.ids, sources)
 
 
-def _check_url(tag, attribute, url, files, ids, cdn, sources):
+def _check_url(tag, attribute, url, files, ids, sources):
     """Check that one URL is relative and names a file (or an id) of the site."""
     parts = urlsplit(url)
-    if url.startswith(cdn):
-        return
     if parts.scheme in ("http", "https"):
         if tag == "a" and attribute == "href":
             return  # a link out of the site, e.g. to a reference
         raise BuildError(
-            f"<{tag} {attribute}={url!r}>: the site loads nothing from elsewhere "
-            "(except the pinned runtime's CDN fallback); put the file in "
-            "site_templates/assets/ and link it with asset()",
+            f"<{tag} {attribute}={url!r}>: the site loads nothing from elsewhere; put the file "
+            "in site_templates/assets/ and link it with asset()",
             *find_source(url, sources),
         )
     if parts.scheme in ("mailto", "data"):

@@ -1,7 +1,7 @@
 """The article's TOML front matter: split it off, parse it, check it against the schema.
 
 Every check raises BuildError with the content file and the line of the key concerned, so a typo
-reads like a compiler error: content/policy-gradients.md:12: [widget] goal: expected ...
+reads like a compiler error: content/policy-gradients.md:12: [gradient] formula: expected ...
 """
 
 import re
@@ -29,9 +29,6 @@ SCHEMA = {
     "series": (TEXT, False),
     "volume": ((str, int), False),
     "edition": ((str, int), False),
-    "figure_after": (TEXT, True),
-    "caption": (TEXT, True),
-    "widget": (dict, True),  # its keys are pgcore's to check
     "gradient": (
         {
             "title": (TEXT, True),

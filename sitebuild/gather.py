@@ -1,20 +1,22 @@
 """Stage one: read every input and check it, so nothing half-valid reaches the render stage.
 
-Inputs are the article (content/policy-gradients.md), the templates and assets (site_templates/),
-the widget's settings (checked by pgcore itself), the pinned runtime and the pgcore wheel.
+Inputs are the article (content/policy-gradients.md) with the figures it places (their settings
+checked by pgcore itself), the templates and assets (site_templates/), the pinned runtime and the
+pgcore wheel.
 """
 
 import functools
 import importlib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from markdown.extensions.toc import slugify
 
 from . import BuildError, runtime
+from .figures import extract_figures
 from .frontmatter import parse_front_matter, split_front_matter
 
 ARTICLE = Path("content") / "policy-gradients.md"
@@ -34,6 +36,7 @@ class Section:
     title: str
     text: str
     line: int
+    figures: list = field(default_factory=list)  # its ```figure blocks (FigureBlock)
 
 
 @dataclass
@@ -45,10 +48,10 @@ class Sources:
     front: dict
     locate: object  # locate(*key_path) -> line of that front-matter key
     sections: list
+    figures: list  # FigureBlock of every ```figure block, in article order
     templates: jinja2.Environment
     assets: dict  # name under site_templates/assets/ -> file
-    settings: object  # pgcore.settings.Settings: the checked [widget] table
-    explainer: object  # pgcore.explainer.Explainer for those settings
+    pgcore: dict  # pgcore's modules the build uses: figures, scene
     roles: tuple
     runtime: runtime.Runtime
     wheel: Path
@@ -60,16 +63,14 @@ def gather(root, cache):
     front_text, body, body_line = split_front_matter(read_text(article), article)
     front, locate = parse_front_matter(front_text, article)
     sections = parse_sections(body, body_line, article)
-    ids = [section.id for section in sections]
-    if front["figure_after"] not in ids:
-        raise BuildError(
-            f"figure_after {front['figure_after']!r} is not a section id: set it to one of "
-            f"{', '.join(ids)}",
-            article,
-            locate("figure_after"),
-        )
     pgcore, roles = import_pgcore(root)
-    settings, explainer = check_widget(pgcore, front["widget"], article, locate)
+    figures = []
+    for section in sections:
+        section.text, blocks = extract_figures(
+            section.text, section.line + 1, article, pgcore["figures"], len(figures) + 1
+        )
+        section.figures = blocks
+        figures += blocks
     templates = read_templates(root / TEMPLATES)
     assets = read_assets(root / TEMPLATES / "assets")
     try:
@@ -87,10 +88,10 @@ def gather(root, cache):
         front,
         locate,
         sections,
+        figures,
         templates,
         assets,
-        settings,
-        explainer,
+        pgcore,
         roles,
         pinned,
         wheel,
@@ -149,13 +150,13 @@ def parse_sections(body, first_line, path):
 
 
 def import_pgcore(root):
-    """Import pgcore's settings, explainer and scene modules from the package under root."""
+    """Import pgcore's figures and scene modules from the package under root."""
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:
         modules = {
             name: importlib.import_module(f"pgcore.{name}")
-            for name in ("settings", "explainer", "scene")
+            for name in ("figures", "scene")
         }
     except SyntaxError as error:
         raise BuildError(
@@ -163,32 +164,13 @@ def import_pgcore(root):
             error.filename,
             error.lineno,
         ) from None
-    where = Path(modules["explainer"].__file__).resolve()
+    where = Path(modules["figures"].__file__).resolve()
     if not where.is_relative_to(root.resolve()):
         raise BuildError(
             f"pgcore was imported from {where}, not from {root}: run this project's build.py "
             "in a fresh Python (without another pgcore on PYTHONPATH)"
         )
     return modules, tuple(modules["scene"].ROLES)
-
-
-def check_widget(pgcore, widget, path, locate):
-    """Check the [widget] table with pgcore; return (Settings, Explainer) or raise BuildError."""
-    try:
-        settings = pgcore["settings"].Settings.from_mapping(widget)
-        return settings, pgcore["explainer"].Explainer(settings)
-    except ValueError as error:  # pgcore's SettingsError names the key; GridWorld's message does
-        key = getattr(error, "key", None) or str(error).split(" ", 1)[0].strip(":")
-        line = locate("widget", key) if key in widget else locate("widget")
-        if "unknown widget setting" in str(error):
-            advice = "remove it or fix its spelling"
-        elif " is on the " in str(error):  # two cells collide, e.g. the goal on the pit
-            advice = "give each of goal, pit, start and walls its own cell in the [widget] table"
-        elif key in widget:
-            advice = f"change {key} in the [widget] table"
-        else:
-            advice = "change the [widget] table"
-        raise BuildError(f"[widget] {error}; {advice}", path, line) from None
 
 
 def read_templates(folder):

@@ -14,8 +14,9 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import BuildError, runtime
+from . import BuildError, packs, runtime
 from .checks import check_page
+from .figures import put_figures, render_figures
 from .gather import LOADER, PAGE_TEMPLATE
 from .markup import MarkupError, render_latex, render_markdown
 from .svg import render_svg
@@ -29,14 +30,14 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 def render(sources, live_reload=False):
     """Render the whole site to {output path: bytes or source file}."""
     files = {".nojekyll": b""}
-    runtime_urls = add_runtime(sources.runtime, sources.wheel, files)
-    asset_urls = add_assets(sources.assets, files, runtime_urls)
+    runtime_config = add_runtime(sources.runtime, sources.wheel, files)
+    asset_urls = add_assets(sources.assets, files, runtime_config)
     prose = Prose(sources, files)
     context = {
         "page": page_context(sources, prose),
-        "widget": widget_context(sources, runtime_urls),
         "asset": asset_function(asset_urls),
         "root": "",
+        "live_reload": live_reload,
     }
     html = render_template(sources.templates, PAGE_TEMPLATE, context)
     check_page(html, files, sources)
@@ -46,13 +47,13 @@ def render(sources, live_reload=False):
     return files
 
 
-def add_assets(assets, files, runtime_urls):
+def add_assets(assets, files, runtime_config):
     """Add the assets under hashed names (CSS last, its url()s rewritten); return the URLs."""
     urls = {}
     for name in sorted(assets, key=lambda name: name.endswith(".css")):
         data = assets[name].read_bytes()
         if name == LOADER:
-            data = bake_loader(data.decode("utf-8"), assets[name], runtime_urls).encode()
+            data = bake_loader(data.decode("utf-8"), assets[name], runtime_config).encode()
         if name.endswith(".css"):
             data = rewrite_css_urls(data.decode("utf-8"), name, assets[name], urls).encode()
         urls[name] = hashed_name(f"assets/{name}", data)
@@ -83,7 +84,7 @@ def rewrite_css_urls(css, name, path, urls):
     return CSS_URL.sub(hashed, css)
 
 
-def bake_loader(script, path, runtime_urls):
+def bake_loader(script, path, runtime_config):
     """Write the runtime's settings into loader.js, its URLs relative to the script itself."""
     if script.count(LOADER_MARK) != 1:
         raise BuildError(
@@ -91,36 +92,35 @@ def bake_loader(script, path, runtime_urls):
             "runtime's settings go",
             path,
         )
-    settings = {
-        key: _relative(runtime_urls[key], LOADER_URL)
-        for key in ("index_url", "lock_url", "wheel_js")
+    settings = dict(runtime_config)
+    settings["files"] = {
+        name: {"url": _relative(entry["url"], LOADER_URL), "sha256": entry["sha256"]}
+        for name, entry in runtime_config["files"].items()
     }
-    settings |= {"cdn_url": runtime_urls["cdn_url"], "integrity": runtime_urls["cdn_integrity"]}
+    settings["index_url"] = _relative(runtime_config["index_url"], LOADER_URL)
     return script.replace(LOADER_MARK, json.dumps(settings, sort_keys=True))
 
 
 def add_runtime(pinned, wheel, files):
-    """Add the runtime files, the wheel, its lock and its file:// script; return their URLs."""
-    index_url = f"pyodide/{pinned.version}/"
+    """Add the runtime's and the wheel's packs; return the loader's runtime settings.
+
+    Each file the worker needs ships as a pack (sitebuild/packs.py) with the sha256 the worker
+    checks it against: the runtime's from pyproject.toml's pins, the wheel's from the lock.
+    """
+    folder = "assets/runtime/"
+    entries = {}
     for name in runtime.PAGE_FILES:
-        files[index_url + name] = pinned.folder / name
-    wheel_folder = hashlib.sha256(wheel.read_bytes()).hexdigest()[:8]
-    files[f"assets/wheels/{wheel_folder}/{wheel.name}"] = wheel
-    lock = runtime.make_lock(pinned, wheel, f"wheels/{wheel_folder}/")
-    lock_bytes = json.dumps(lock, indent=1, sort_keys=True).encode()
-    lock_url = hashed_name("assets/pyodide-lock.json", lock_bytes)
-    files[lock_url] = lock_bytes
-    wheel_script = runtime.render_wheel_script(wheel, lock).encode()
-    wheel_js = hashed_name("assets/pgcore-wheel.js", wheel_script)
-    files[wheel_js] = wheel_script
-    return {
-        "version": pinned.version,
-        "index_url": index_url,
-        "lock_url": lock_url,
-        "cdn_url": pinned.cdn_url,
-        "cdn_integrity": runtime.sri(pinned.folder / "pyodide.js"),
-        "wheel_js": wheel_js,
-    }
+        sha256 = pinned.pins[name]
+        url = f"{folder}{name}.{sha256[:8]}.js"
+        files[url] = packs.cached_pack(pinned.folder / name, sha256, pinned.folder.parent)
+        entries[name] = {"url": url, "sha256": sha256}
+    lock = runtime.make_lock(pinned, wheel, "")
+    sha256 = lock["packages"]["pgcore"]["sha256"]
+    pack = packs.make_pack(wheel.name, wheel.read_bytes())
+    url = hashed_name(f"{folder}{wheel.name}.js", pack)
+    files[url] = pack
+    entries[wheel.name] = {"url": url, "sha256": sha256}
+    return {"files": entries, "wheel": wheel.name, "lock": lock, "index_url": folder}
 
 
 class Prose:
@@ -188,6 +188,7 @@ def page_context(sources, prose):
     """Return the template's `page`: the article's fields rendered to HTML and MathML."""
     front = sources.front
     gradient = front["gradient"]
+    figures = figures_html(sources, prose)
     return {
         "title": front["title"],
         "lede": prose.field("lede", inline=True),
@@ -196,10 +197,14 @@ def page_context(sources, prose):
         "series": front.get("series", ""),
         "volume": front.get("volume", ""),
         "edition": front.get("edition", ""),
-        "figure_after": front["figure_after"],
-        "caption": prose.field("caption"),
         "sections": [
-            {"id": s.id, "title": s.title, "html": prose.markdown(s.text, s.line + 1)}
+            {
+                "id": s.id,
+                "title": s.title,
+                "html": put_figures(
+                    prose.markdown(s.text, s.line + 1), figures, sources.article, s.figures
+                ),
+            }
             for s in sources.sections
         ],
         "gradient": {
@@ -236,38 +241,32 @@ def page_context(sources, prose):
     }
 
 
-def widget_context(sources, runtime_urls):
-    """Return the template's `widget`: settings, the pre-rendered scenes and the policy table."""
-    explainer = sources.explainer
+def figures_html(sources, prose):
+    """Render every figure of the article: {token: HTML}, from its template and first frame."""
+
+    def caption(block):
+        """The figure's caption, markdown rendered at the line it was written on."""
+        return prose.markdown(block.caption, block.caption_line) if block.caption else ""
+
     try:
-        svg = render_svg(
-            explainer.scene(),
+        return render_figures(
+            sources.figures,
+            sources.templates,
+            sources.pgcore["figures"],
+            render_svg,
             sources.roles,
-            pg="static",
-            label="The gridworld and the untrained policy (static snapshot)",
+            caption,
         )
-        curve_svg = render_svg(
-            explainer.curve_scene(),
-            sources.roles,
-            pg="curve-static",
-            label="Learning curve, empty before training (static snapshot)",
-        )
+    except jinja2.TemplateError as error:
+        file, line = _template_frame(error, sources.templates)
+        raise BuildError(f"{error.message}; fix the figure template on this line", file, line)
     except (KeyError, TypeError, ValueError) as error:
         raise BuildError(
-            f"the widget's scene cannot be drawn: {error!r}; this is a bug in pgcore's views "
-            "for these [widget] settings: report it, or change the settings",
+            f"a figure's first frame cannot be drawn: {error!r}; this is a bug in pgcore's "
+            "figures for these settings: report it, or change the settings",
             sources.article,
-            sources.locate("widget"),
+            sources.figures[0].line if sources.figures else None,
         ) from None
-    return {
-        "config_json": json.dumps(
-            sources.settings.to_json_dict(), sort_keys=True, separators=(",", ":")
-        ),
-        "svg": svg,
-        "curve_svg": curve_svg,
-        "table": explainer.table_rows(),
-        "runtime": runtime_urls,
-    }
 
 
 def asset_function(urls):
@@ -301,7 +300,7 @@ def render_template(env, name, context):
         if isinstance(error, jinja2.UndefinedError):
             message = (
                 f"undefined template variable: {message}; use a name build.py provides "
-                "(page, widget, asset, root: see page_context and widget_context in "
+                "(page, asset, root, live_reload: see page_context and render in "
                 "sitebuild/render.py)"
             )
         elif not isinstance(error, LookupError):  # asset()'s message says what to do already

@@ -8,7 +8,6 @@ pyodide-lock's add_wheels_to_spec (what `pyodide lockfile add-wheels` runs), the
 packages the page loads.
 """
 
-import base64
 import contextlib
 import functools
 import hashlib
@@ -32,7 +31,6 @@ from . import BuildError
 # stays in the cache as the lock's source.
 PAGE_FILES = ("pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 LOCK_FILE = "pyodide-lock.json"
-CDN = "https://cdn.jsdelivr.net/npm/{package}@{version}/"
 
 # Zip timestamps of the wheel (1980-01-01, the earliest a zip can hold), so equal sources give
 # equal wheels and equal hashed URLs.
@@ -47,11 +45,6 @@ class Runtime:
     package: str
     version: str
     pins: dict
-
-    @property
-    def cdn_url(self):
-        """Return the jsDelivr npm URL of this exact release (the file:// fallback)."""
-        return CDN.format(package=self.package, version=self.version)
 
 
 def read_runtime_pins(pyproject):
@@ -246,27 +239,6 @@ def dependency_closure(packages, name):
             wanted.add(current)
             todo.extend(packages[current].get("depends", []))
     return wanted
-
-
-def render_wheel_script(wheel, lock):
-    """Return the classic script that carries the wheel (and lock) for pages opened from disk."""
-    data = wheel.read_bytes()
-    payload = {
-        "file": wheel.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "b64": base64.b64encode(data).decode("ascii"),
-        "lock": lock,
-    }
-    return (
-        f"// {wheel.name} for pages opened from disk, where fetch() is refused.\n"
-        f"globalThis.pgcoreWheel = {json.dumps(payload, sort_keys=True)};\n"
-    )
-
-
-def sri(file, algorithm="sha384"):
-    """Return the Subresource Integrity value of a file, e.g. 'sha384-...'."""
-    digest = hashlib.new(algorithm, Path(file).read_bytes()).digest()
-    return f"{algorithm}-{base64.b64encode(digest).decode('ascii')}"
 
 
 def sha256_file(file):

@@ -10,11 +10,6 @@ from html import escape
 
 from markupsafe import Markup
 
-# The arrow geometry of painter.js: a head `head` long and 1.1 `head` wide with its tip at
-# (x2, y2), and a shaft that runs 0.2 `head` into the head so no gap shows at the join.
-HEAD_HALF_WIDTH = 0.55
-SHAFT_INTO_HEAD = 0.2
-
 
 def render_svg(scene, roles, pg=None, label=None):
     """Render a scene to an inline <svg> element; pg sets data-pg, label the accessible name."""
@@ -49,8 +44,6 @@ def render_item(item, roles):
     if kind == "path":
         points = " ".join(f"{_number(x)},{_number(y)}" for x, y in item["points"])
         return _tag("polygon" if item.get("closed") else "polyline", points=points, **style)
-    if kind == "arrow":
-        return _arrow(item, style)
     if kind == "text":
         anchor = item.get("anchor", "start")
         weight = item.get("weight", "normal")
@@ -69,30 +62,6 @@ def render_item(item, roles):
     raise ValueError(f"unknown scene item kind {kind!r}")
 
 
-def _arrow(item, style):
-    """Render an arrow as a stroked shaft ending at the base of a solid head of the same role."""
-    x1, y1, x2, y2, head = (item[key] for key in ("x1", "y1", "x2", "y2", "head"))
-    length = math.hypot(x2 - x1, y2 - y1)
-    if length == 0:
-        return ""
-    ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    back = min(head, length)
-    bx, by = x2 - ux * back, y2 - uy * back
-    half = back * HEAD_HALF_WIDTH
-    tip = f"{_number(x2)},{_number(y2)}"
-    left = f"{_number(bx - uy * half)},{_number(by + ux * half)}"
-    right = f"{_number(bx + uy * half)},{_number(by - ux * half)}"
-    role = item.get("stroke")
-    end = back * (1 - SHAFT_INTO_HEAD)
-    shaft = _tag("line", x1=x1, y1=y1, x2=x2 - ux * end, y2=y2 - uy * end, **style)
-    head_style = {
-        "class": f"f-{role}" if role else None,
-        "fill": None if role else "none",
-        "opacity": style.get("opacity"),
-    }
-    return f"{shaft}{_tag('polygon', points=f'{tip} {left} {right}', **head_style)}"
-
-
 def _style(item, roles):
     """Turn an item's fill/stroke roles and numbers into SVG attributes."""
     for key in ("fill", "stroke"):
@@ -100,8 +69,6 @@ def _style(item, roles):
             raise ValueError(f"{item.get('kind')} item has unknown colour role {item[key]!r}")
     fill, stroke = item.get("fill"), item.get("stroke")
     classes = [f"f-{fill}" if fill else None, f"s-{stroke}" if stroke else None]
-    if item.get("kind") == "arrow":
-        classes = [f"s-{stroke}" if stroke else None]
     dash = item.get("dash")
     return {
         "class": " ".join(filter(None, classes)) or None,

@@ -1,15 +1,16 @@
-/* Starts the live figure: loads the pinned Pyodide runtime, installs pgcore and hands each
- * [data-widget] figure to pgcore.browser.mount. A classic script with no inline code anywhere,
- * so the page can keep a strict Content-Security-Policy.
+/* Starts the page's figures: one Web Worker runs all their Python (worker.js); this file, on the
+ * main thread, only moves messages and applies frames (frames.js), so the page never waits for
+ * Python, even while the runtime starts.
  *
- * build.py writes the runtime's settings into RUNTIME below (URLs relative to this script), so
- * the page needs nothing but <script src="loader.js" defer> after painter.js.
+ * build.py writes the runtime's settings into RUNTIME below: the runtime files (each a classic
+ * script carrying its bytes, with the sha256 pinned in pyproject.toml), the pgcore wheel and the
+ * site's lock. Served, the worker imports those scripts itself; opened from disk (file://), where
+ * a worker may load no file, this page loads them and hands the worker their contents.
  *
- * Served over http(s): the runtime comes from this site and pgcore through the site's lock file,
- * both loaded and sha256-checked by Pyodide. Opened from disk (file://), browsers refuse fetch(),
- * so the same pinned runtime comes from the jsDelivr npm mirror (checked by SRI) and pgcore from
- * a classic script that embeds the wheel. Offline from disk, the figure stays static
- * (data-state="static", still correct, just not live) and a notice says how to serve the folder.
+ * Stop means stop: when the reader presses a control marked data-pg-interrupt (Pause, Reset,
+ * Stop) and the worker does not answer within INTERRUPT_MS, because Python is busy and cannot be
+ * interrupted, the worker is terminated and a new one started; the figures come back with their
+ * settings and their last parameters (the `resume` part of their frames).
  */
 (function () {
   "use strict";
@@ -17,182 +18,219 @@
   var RUNTIME = /* build.py: runtime */ null;
   var script = document.currentScript;
   var STALL_SECONDS = 90;
+  var INTERRUPT_MS = 500;
   var STEPS = ["Loading the Python runtime…", "Installing the Python packages…",
     "Drawing the first frame…"];
-  // What went wrong, in words, when a step fails.
   var FAILURES = ["The Python runtime could not be loaded",
     "The figure’s Python package could not be installed", "The figure could not start"];
   var RELOAD = "Reload the page to try again; the figure above is a static snapshot.";
-  var step = 0; // the step shown last
+  var FROM_DISK = "Rebuild the site (python build.py) or serve the folder " +
+    "(python build.py --serve); the figure above is a static snapshot.";
+  var fromDisk = location.protocol === "file:";
 
-  function url(name) {
-    return new URL(RUNTIME[name], script.src).href;
+  var figures = []; // {root, id, kind, config, resume, ready}
+  var worker = null;
+  var booted = false;
+  var pending = {}; // figure id -> frame not painted yet
+  var painting = 0; // requestAnimationFrame handle
+  var wanting = false; // a "want" is on its way to the worker
+  var seq = 0;
+  var watchdog = 0; // the timer that restarts a worker that does not answer an interrupt
+  var watchedSeq = 0; // the message it waits for an answer to
+  var stalled = 0;
+  var packsLoaded = null; // from disk: the promise of the runtime scripts, loaded once
+
+  function url(relative) {
+    return new URL(relative, script.src).href;
   }
 
-  function part(figure, name) {
-    return figure.querySelector('[data-pg="' + name + '"]');
+  function part(root, name) {
+    return root.querySelector('[data-pg="' + name + '"]');
   }
 
-  function showStep(figures, next) {
-    step = next;
+  function showStep(step) {
     figures.forEach(function (figure) {
-      figure.setAttribute("data-state", "loading");
-      var bar = figure.querySelector('[data-pg="progress"] progress');
-      var text = part(figure, "progress-text");
+      figure.root.setAttribute("data-state", "loading");
+      var bar = figure.root.querySelector('[data-pg="progress"] progress');
+      var text = part(figure.root, "progress-text");
       if (bar) { bar.max = STEPS.length; bar.value = step; }
       if (text) { text.textContent = STEPS[step]; }
     });
   }
 
   // The last line of an error's message, short: a Python traceback ends in the line that matters.
-  function summary(error) {
-    var lines = String(error && error.message || error).split("\n").filter(function (line) {
-      return line.trim();
-    });
+  function summary(detail) {
+    var lines = String(detail).split("\n").filter(function (line) { return line.trim(); });
     var last = (lines[lines.length - 1] || "unknown error").trim();
     return last.length > 200 ? last.slice(0, 199) + "…" : last;
   }
 
-  // what: what happened, in words; error: the technical detail; advice: what the reader can do.
-  function showError(figures, what, error, advice) {
-    var text = what + (error ? " (" + summary(error) + ")" : "") + ". " + advice;
-    figures.forEach(function (figure) {
-      figure.setAttribute("data-state", "error");
-      var box = part(figure, "error");
-      if (!box) { return; }
-      var detail = part(figure, "error-detail");
-      if (!detail) {
-        detail = document.createElement("p");
-        detail.setAttribute("data-pg", "error-detail");
-        box.appendChild(detail);
-      }
-      detail.textContent = text;
-      box.hidden = false;
-    });
+  function showError(figure, text) {
+    figure.root.setAttribute("data-state", "error");
+    window.pgFrames.enable(figure.root, false);
+    var box = part(figure.root, "error");
+    var detail = part(figure.root, "error-detail");
+    if (detail) { detail.textContent = text; }
+    if (box) { box.hidden = false; }
   }
 
-  function showOffline(figures) {
-    figures.forEach(function (figure) {
-      figure.setAttribute("data-state", "static");
-      var notice = part(figure, "notice");
-      if (notice) { notice.hidden = false; }
-    });
+  function failAll(what, detail) {
+    clearTimeout(stalled);
+    var text = what + (detail ? " (" + summary(detail) + ")" : "") + ". " +
+      (fromDisk ? FROM_DISK : RELOAD);
+    figures.forEach(function (figure) { showError(figure, text); });
+    if (worker) { worker.terminate(); worker = null; }
   }
 
-  function loadScript(url, integrity) {
+  function post(message, interrupts) {
+    if (!worker) { return; }
+    var id = ++seq;
+    worker.postMessage({ json: JSON.stringify(message), seq: id });
+    if (interrupts && !watchdog) {
+      watchdog = setTimeout(restart, INTERRUPT_MS);
+      watchedSeq = id;
+    }
+  }
+
+  function loadScript(src) {
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
-      tag.src = url;
-      if (integrity) {
-        tag.integrity = integrity;
-        tag.crossOrigin = "anonymous";
-      }
+      tag.src = src;
       tag.onload = resolve;
-      tag.onerror = function () { reject(new Error("Could not load " + url)); };
+      tag.onerror = function () { reject(new Error("Could not load " + src)); };
       document.head.appendChild(tag);
     });
   }
 
-  // Pyodide reports a failed WebAssembly start (the .wasm blocked, missing or corrupt, or its
-  // compilation refused by the page's CSP) only with console.warn, and its promise then never
-  // settles. So watch the instantiation ourselves while loadPyodide runs, and fail at once.
-  async function startRuntime(options) {
-    var originals = {};
-    var failed = new Promise(function (resolve, reject) {
-      ["instantiate", "instantiateStreaming"].forEach(function (name) {
-        var original = originals[name] = WebAssembly[name];
-        WebAssembly[name] = function () {
-          var result = original.apply(WebAssembly, arguments);
-          result.catch(reject);
-          return result;
-        };
-      });
-    });
-    try {
-      return await Promise.race([loadPyodide(options), failed]);
-    } finally {
-      Object.keys(originals).forEach(function (name) { WebAssembly[name] = originals[name]; });
+  // From disk: the runtime's scripts, loaded into this page once (they define pgRuntimePack).
+  function packsFromPage() {
+    if (!packsLoaded) {
+      packsLoaded = Promise.all(Object.keys(RUNTIME.files).map(function (name) {
+        return loadScript(url(RUNTIME.files[name].url));
+      })).then(function () { return window.pgRuntimePack; });
     }
+    return packsLoaded;
   }
 
-  function base64Bytes(b64) {
-    var text = atob(b64);
-    var bytes = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
-    return bytes;
-  }
-
-  async function checkSha256(bytes, expected) {
-    if (!(globalThis.crypto && crypto.subtle)) { return; }
-    var digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    var hex = Array.from(digest, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
-    if (hex !== expected) { throw new Error("The embedded pgcore wheel is corrupt (sha256)."); }
-  }
-
-  // Over http(s): everything from this site; Pyodide fetches and checks the wheel itself.
-  async function startServed(figures) {
-    await loadScript(url("index_url") + "pyodide.js", RUNTIME.integrity);
-    var pyodide = await startRuntime({ indexURL: url("index_url"), lockFileURL: url("lock_url") });
-    showStep(figures, 1);
-    var problems = [];
-    await pyodide.loadPackage("pgcore", {
-      messageCallback: function () {},
-      errorCallback: function (message) { problems.push(message); }
-    });
-    if (problems.length || !pyodide.loadedPackages.pgcore) {
-      throw new Error("Could not install pgcore: " + problems.join(" "));
-    }
-    return pyodide;
-  }
-
-  // From disk: the pinned runtime from the CDN, pgcore from the script that embeds the wheel.
-  async function startFromDisk(figures) {
-    await loadScript(url("wheel_js"));
-    await loadScript(RUNTIME.cdn_url + "pyodide.js", RUNTIME.integrity);
-    var wheel = globalThis.pgcoreWheel;
-    var pyodide = await startRuntime({ indexURL: RUNTIME.cdn_url, lockFileContents: wheel.lock });
-    showStep(figures, 1);
-    var bytes = base64Bytes(wheel.b64);
-    await checkSha256(bytes, wheel.sha256);
-    pyodide.unpackArchive(bytes, "wheel");
-    return pyodide;
-  }
-
-  async function start() {
-    var figures = Array.from(document.querySelectorAll("[data-widget]"));
-    if (!figures.length) { return; }
-    var fromDisk = location.protocol === "file:";
-    showStep(figures, 0);
-    // A server that never answers leaves Pyodide's promise pending forever: say so eventually.
-    var stalled = setTimeout(function () {
-      showError(figures, "The Python runtime has not started after " + STALL_SECONDS + " s", null,
-        RELOAD);
-    }, STALL_SECONDS * 1000);
-    var pyodide;
-    try {
-      pyodide = await (fromDisk ? startFromDisk : startServed)(figures);
-    } catch (error) {
-      clearTimeout(stalled);
-      if (fromDisk && typeof loadPyodide === "undefined") { showOffline(figures); return; }
-      showError(figures, FAILURES[step], error, fromDisk
-        ? "Serve the folder instead: python build.py --serve"
-        : RELOAD);
-      return;
-    }
+  function spawn() {
+    booted = false;
+    wanting = false;
+    showStep(0);
     clearTimeout(stalled);
-    showStep(figures, 2);
-    // mount() runs synchronously: give the browser a turn to show this last step first.
-    await new Promise(function (resolve) { setTimeout(resolve, 0); });
-    try {
-      var browser = pyodide.pyimport("pgcore.browser");
-      figures.forEach(function (figure) { browser.mount(figure); });
-      browser.destroy();
-      figures.forEach(function (figure) { figure.setAttribute("data-state", "ready"); });
-    } catch (error) {
-      showError(figures, FAILURES[2], error,
-        "This is a bug in the page; the figure above is a static snapshot.");
-      console.error(error);
+    stalled = setTimeout(function () {
+      failAll("The Python runtime has not started after " + STALL_SECONDS + " s");
+    }, STALL_SECONDS * 1000);
+    var files = {};
+    Object.keys(RUNTIME.files).forEach(function (name) {
+      files[name] = { url: url(RUNTIME.files[name].url), sha256: RUNTIME.files[name].sha256 };
+    });
+    var config = { files: files, wheel: RUNTIME.wheel, lock: RUNTIME.lock,
+      index_url: url(RUNTIME.index_url), fromDisk: fromDisk };
+    var source = "(" + window.pgWorker.toString() + ")(" + JSON.stringify(config) + ");";
+    worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+    worker.onmessage = receive;
+    worker.onerror = function (event) {
+      event.preventDefault();
+      failAll(FAILURES[2], event.message);
+    };
+    if (fromDisk) {
+      var current = worker;
+      packsFromPage().then(function (packs) {
+        if (worker === current) { worker.postMessage({ type: "runtime", packs: packs }); }
+      }, function (error) { failAll(FAILURES[0], error.message); });
     }
+  }
+
+  // Stop a worker that does not answer, and start a new one with the figures where they were.
+  function restart() {
+    watchdog = 0;
+    if (worker) { worker.terminate(); }
+    spawn();
+  }
+
+  function mount() {
+    var specs = figures.map(function (figure) {
+      return { id: figure.id, kind: figure.kind, config: figure.config, resume: figure.resume };
+    });
+    var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    post({ type: "mount", figures: specs, reducedMotion: reduced });
+    want();
+  }
+
+  function want() {
+    if (!wanting && booted) {
+      wanting = true;
+      post({ type: "want" });
+    }
+  }
+
+  function receive(event) {
+    var message = event.data;
+    if (typeof message === "string") {
+      frames(JSON.parse(message));
+    } else if (message.type === "ack") {
+      if (watchdog && message.seq >= watchedSeq) {
+        clearTimeout(watchdog);
+        watchdog = 0;
+      }
+    } else if (message.type === "progress") {
+      showStep(message.step);
+    } else if (message.type === "booted") {
+      clearTimeout(stalled);
+      booted = true;
+      mount();
+    } else if (message.type === "failed") {
+      failAll(FAILURES[message.step], message.detail);
+    }
+  }
+
+  function frames(message) {
+    wanting = false;
+    Object.keys(message.frames).forEach(function (id) {
+      pending[id] = pending[id] ? window.pgFrames.merge(pending[id], message.frames[id])
+        : message.frames[id];
+    });
+    Object.keys(message.errors).forEach(function (id) {
+      var figure = figures.find(function (f) { return f.id === id; });
+      if (!figure) { return; }
+      console.error("The figure " + id + " stopped: " + message.errors[id]);
+      showError(figure, "The live figure stopped: " + message.errors[id] +
+        ". Reload the page to start it again.");
+    });
+    if (!painting) { painting = requestAnimationFrame(paint); }
+  }
+
+  // Once per animation frame: apply the newest frame of each figure, then ask for the next.
+  function paint() {
+    painting = 0;
+    figures.forEach(function (figure) {
+      var frame = pending[figure.id];
+      if (!frame) { return; }
+      delete pending[figure.id];
+      if (frame.resume) { figure.resume = frame.resume; }
+      if (figure.root.getAttribute("data-state") !== "error") {
+        if (figure.root.getAttribute("data-state") !== "ready") {
+          figure.root.setAttribute("data-state", "ready");
+          window.pgFrames.enable(figure.root, true);
+        }
+        window.pgFrames.apply(figure.root, frame);
+      }
+    });
+    want();
+  }
+
+  function start() {
+    figures = Array.from(document.querySelectorAll("[data-widget]")).map(function (root) {
+      var figure = { root: root, id: root.id, kind: root.getAttribute("data-widget"),
+        config: JSON.parse(root.getAttribute("data-config")), resume: null };
+      window.pgFrames.wire(root, function (event, interrupts) {
+        if (booted && root.getAttribute("data-state") === "ready") {
+          post({ type: "event", id: figure.id, event: event }, interrupts);
+        }
+      });
+      return figure;
+    });
+    if (figures.length) { spawn(); }
   }
 
   if (document.readyState === "loading") {

@@ -1,28 +1,31 @@
-/* The canvas painter: draws a scene (JSON from pgcore.scene) and runs the frame loop.
+/* The canvas painter: draws a scene (plain data from pgcore.scene) on a canvas.
  *
- * It decides nothing. Python chooses every primitive; this file only maps the few primitive kinds
- * onto the 2-D canvas API, with colours read from the same --pg-<role> custom properties the SVG
- * pre-render uses. It keeps the last scene of each canvas so a resize or a theme switch repaints
- * without asking Python.
+ * It decides nothing. Python chooses every primitive and every point (an arrow arrives as a line
+ * and a triangle); this file only maps the primitive kinds onto the 2-D canvas API, with colours
+ * read from the same --pg-<role> custom properties the SVG pre-render uses. It keeps the last
+ * scene of each canvas, so a resize or a theme switch repaints without asking Python, and so a
+ * click can be turned into the scene's own coordinates.
  */
 (function () {
   "use strict";
 
-  var lastScene = new WeakMap(); // canvas -> scene object
-  var palettes = new WeakMap(); // canvas -> {role: colour}
+  var lastScene = new WeakMap(); // canvas -> scene
+  var palettes = new WeakMap(); // canvas -> {get(role), font}
 
   function palette(canvas) {
     var cached = palettes.get(canvas);
-    if (cached) return cached;
+    if (cached) { return cached; }
     var style = getComputedStyle(canvas);
     var colours = {};
-    return palettes.set(canvas, {
+    cached = {
       get: function (role) {
-        if (!(role in colours)) colours[role] = style.getPropertyValue("--pg-" + role).trim() || "#888";
+        if (!(role in colours)) { colours[role] = style.getPropertyValue("--pg-" + role).trim(); }
         return colours[role];
       },
-      font: style.getPropertyValue("--pg-font").trim() || "system-ui, sans-serif",
-    }).get(canvas);
+      font: style.getPropertyValue("--pg-font").trim()
+    };
+    palettes.set(canvas, cached);
+    return cached;
   }
 
   function fitToBox(canvas, scene) {
@@ -51,11 +54,10 @@
     }
   }
 
-  var draw = {
+  var outline = {
     rect: function (ctx, it) {
       ctx.beginPath();
-      if (it.r) ctx.roundRect(it.x, it.y, it.w, it.h, it.r);
-      else ctx.rect(it.x, it.y, it.w, it.h);
+      if (it.r) { ctx.roundRect(it.x, it.y, it.w, it.h, it.r); } else { ctx.rect(it.x, it.y, it.w, it.h); }
     },
     circle: function (ctx, it) {
       ctx.beginPath();
@@ -67,30 +69,12 @@
     },
     path: function (ctx, it) {
       ctx.beginPath();
-      it.points.forEach(function (p, i) {
-        if (i === 0) ctx.moveTo(p[0], p[1]);
-        else ctx.lineTo(p[0], p[1]);
-      });
-      if (it.closed) ctx.closePath();
-    },
+      for (var i = 0; i < it.points.length; i++) {
+        if (i === 0) { ctx.moveTo(it.points[i][0], it.points[i][1]); } else { ctx.lineTo(it.points[i][0], it.points[i][1]); }
+      }
+      if (it.closed) { ctx.closePath(); }
+    }
   };
-
-  function arrow(ctx, it, colours) {
-    var dx = it.x2 - it.x1, dy = it.y2 - it.y1;
-    var len = Math.hypot(dx, dy) || 1;
-    var ux = dx / len, uy = dy / len;
-    var back = Math.min(it.head, len); // the shaft stops where the head begins
-    ctx.beginPath();
-    ctx.moveTo(it.x1, it.y1);
-    ctx.lineTo(it.x2 - ux * back * 0.8, it.y2 - uy * back * 0.8);
-    finish(ctx, { stroke: it.stroke, lw: it.lw, alpha: it.alpha, dash: it.dash }, colours);
-    ctx.beginPath();
-    ctx.moveTo(it.x2, it.y2);
-    ctx.lineTo(it.x2 - ux * back - uy * back * 0.55, it.y2 - uy * back + ux * back * 0.55);
-    ctx.lineTo(it.x2 - ux * back + uy * back * 0.55, it.y2 - uy * back - ux * back * 0.55);
-    ctx.closePath();
-    finish(ctx, { fill: it.stroke, alpha: it.alpha }, colours);
-  }
 
   function label(ctx, it, colours) {
     ctx.globalAlpha = it.alpha === undefined ? 1 : it.alpha;
@@ -112,10 +96,10 @@
     ctx.lineJoin = "round";
     for (var i = 0; i < scene.items.length; i++) {
       var it = scene.items[i];
-      if (it.kind === "arrow") arrow(ctx, it, colours);
-      else if (it.kind === "text") label(ctx, it, colours);
-      else {
-        draw[it.kind](ctx, it);
+      if (it.kind === "text") {
+        label(ctx, it, colours);
+      } else {
+        outline[it.kind](ctx, it);
         finish(ctx, it, colours);
       }
     }
@@ -123,41 +107,28 @@
     ctx.setLineDash([]);
   }
 
-  // Called from Python (pgcore.browser): paint a scene given as a JSON string.
-  function paint(canvas, sceneJson) {
-    var scene = JSON.parse(sceneJson);
+  function paint(canvas, scene) {
     lastScene.set(canvas, scene);
     render(canvas, scene);
+  }
+
+  // A point of the canvas's box (CSS pixels) in the coordinates of the scene it shows.
+  function toScene(canvas, x, y) {
+    var scene = lastScene.get(canvas);
+    var scale = scene ? scene.width / Math.max(canvas.clientWidth, 1) : 1;
+    return { x: x * scale, y: y * scale };
   }
 
   function repaintAll() {
     document.querySelectorAll("canvas[data-pg]").forEach(function (canvas) {
       palettes.delete(canvas);
       var scene = lastScene.get(canvas);
-      if (scene) render(canvas, scene);
+      if (scene) { render(canvas, scene); }
     });
-  }
-
-  // Called from Python: call frame(now) once per animation frame until stop().
-  var loop = { frame: null, handle: 0 };
-  function tick(now) {
-    loop.handle = 0;
-    if (!loop.frame) return;
-    loop.frame(now);
-    if (loop.frame) loop.handle = requestAnimationFrame(tick);
-  }
-  function start(frame) {
-    loop.frame = frame;
-    if (!loop.handle) loop.handle = requestAnimationFrame(tick);
-  }
-  function stop() {
-    loop.frame = null;
-    if (loop.handle) cancelAnimationFrame(loop.handle);
-    loop.handle = 0;
   }
 
   window.addEventListener("resize", repaintAll);
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", repaintAll);
 
-  window.pgPainter = { paint: paint, start: start, stop: stop };
-})();
+  window.pgPainter = { paint: paint, toScene: toScene };
+}());

@@ -1,0 +1,115 @@
+"""The explainer's own figure: the gridworld's two views and the Gaussian, behind one View switch.
+
+It holds a GridFigure and a GaussianFigure and shows one at a time. Training runs in the world on
+show; the knobs (learning rate, speed, baseline) apply to both, as one control panel should, and
+switching the view hands the running state over, so Train keeps going in the new world.
+"""
+
+from ..figure import FigureError
+from ..settings import GaussianSettings
+from .gaussian import GaussianFigure
+from .grid import VIEWS, GridFigure
+
+MODES = (*VIEWS, "continuous")
+SHARED = ("lr", "speed", "baseline")  # events both worlds take
+
+
+class ExplainerFigure:
+    """Policy, Trajectories and Continuous: two figures, one panel."""
+
+    KEYS = GaussianFigure.KEYS
+
+    def __init__(self, settings, reduced_motion=False):
+        self.settings = settings
+        self.grid = GridFigure(settings, reduced_motion)
+        self.gauss = GaussianFigure(
+            GaussianSettings(
+                lr=settings.lr, batch_size=8, baseline=settings.baseline, seed=settings.seed + 1
+            ),
+            reduced_motion,
+        )
+        self.mode = "policy"
+        self._mode_stale = True
+
+    @property
+    def shown(self):
+        """The figure whose world is on show."""
+        return self.gauss if self.mode == "continuous" else self.grid
+
+    def handle(self, event):
+        """Switch the mode, or pass the event on: knobs to both worlds, the rest to the shown."""
+        name = event.get("name")
+        if name == "mode":
+            self.set_mode(event.get("value"))
+        elif name in SHARED:
+            self.grid.handle(event)
+            self.gauss.handle(event)
+        elif name == "reset":
+            hidden = self.grid if self.shown is self.gauss else self.gauss
+            hidden.handle(event)
+            self.shown.handle(event)
+        else:
+            self.shown.handle(event)
+
+    def set_mode(self, mode):
+        """Show another view; a running figure keeps running in the new world."""
+        if mode not in MODES:
+            raise FigureError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+        before = self.shown
+        self.mode = mode
+        if mode in VIEWS:
+            self.grid.view = mode
+        after = self.shown
+        after.running, after._changed = before.running, True
+        if after is not before:
+            before.running = False
+        self._mode_stale = True
+
+    # -- time and frames: the shown figure's ---------------------------------------------------
+
+    def advance(self, now):
+        self.shown.advance(now)
+
+    def trains_freely(self):
+        return self.shown.trains_freely()
+
+    def train_for(self, seconds):
+        return self.shown.train_for(seconds)
+
+    def wake_in(self, now):
+        return self.shown.wake_in(now)
+
+    def dirty(self, now):
+        return self._mode_stale or self.shown.dirty(now)
+
+    def frame(self, now):
+        """The shown figure's frame, with the mode on the root and in the View switch."""
+        frame = self.shown.frame(now)
+        frame.setdefault("root", {})["mode"] = self.mode
+        if self._mode_stale:
+            # The panel shows the Gaussian's readout only in Continuous, but it is in the page
+            # from the start, so it is filled from the start.
+            frame.setdefault("controls", {})["mode"] = {"value": self.mode}
+            frame.setdefault("text", {}).update(
+                {**self.gauss.readouts(), **frame["text"]} if self.shown is self.grid else {}
+            )
+            self._mode_stale = False
+        if "resume" in frame:
+            frame["resume"] = self.resume_state()
+        return frame
+
+    def resume_state(self):
+        """The mode and both worlds."""
+        return {
+            "mode": self.mode,
+            "grid": self.grid.resume_state(),
+            "gauss": self.gauss.resume_state(),
+        }
+
+    def resume(self, state):
+        """Come back where resume_state() was taken."""
+        for part, figure in (("grid", self.grid), ("gauss", self.gauss)):
+            if isinstance(state.get(part), dict):
+                figure.resume(state[part])
+        if state.get("mode") in MODES:
+            self.set_mode(state["mode"])

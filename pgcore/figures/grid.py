@@ -1,0 +1,180 @@
+"""The gridworld figure: a softmax policy learning a grid by REINFORCE, in two views.
+
+Policy: bars and arrows for pi(.|s) in every cell, the agent and its latest rollout. Trajectories:
+the recent rollouts as chains of arrows coloured by how they ended. A click on an empty cell, or
+a "Make (r, c) the goal" button of the policy table, moves the goal; theta is kept, so the policy
+relearns from where it stands.
+"""
+
+import random
+from collections import deque
+
+from .. import views
+from ..exact import exact_return, optimal_return
+from ..figure import FigureError, TrainingFigure, button, table_row
+from ..reinforce import Hyperparams, Trainer
+from ..scene import GridLayout
+from ..softmax import SoftmaxPolicy
+
+VIEWS = ("policy", "trajectories")
+RECENT = 100  # window of the status line's mean return, in rollouts
+TRAILS = 12  # rollouts kept for the Trajectories view
+
+
+class GridFigure(TrainingFigure):
+    """The gridworld, its softmax policy, and everything the reader can do to them."""
+
+    def __init__(self, settings, reduced_motion=False):
+        super().__init__(settings, reduced_motion)
+        self.env = settings.world()
+        self.view = "policy"
+        self._best = None  # (goal, J*), recomputed when the goal moves
+        self._reset_learning()
+
+    # -- learning ------------------------------------------------------------------------------
+
+    def _reset_learning(self):
+        """A uniform policy (theta = 0), a fresh random stream, an empty curve."""
+        self.rng = random.Random(self.settings.seed)
+        self.policy = SoftmaxPolicy(self.env.n_states)
+        self.hp = Hyperparams(
+            lr=self.lr,
+            batch_size=self.settings.batch_size,
+            gamma=self.settings.gamma,
+            reward_to_go=True,
+            baseline=self.baseline,
+        )
+        self.trainer = Trainer(self.env, self.policy, self.hp, self.rng)
+        self.recent = deque(maxlen=TRAILS)  # (serial, Rollout)
+        self.recent_returns = deque(maxlen=RECENT)
+        self.serial = 0
+        self.curve = [(0, self._exact())]
+
+    def _train(self, n):
+        """Play n rollouts with the reader's current knobs, updating theta every batch."""
+        self.hp.lr, self.hp.baseline = self.lr, self.baseline
+        for rollout in self.trainer.train(n):
+            self.serial += 1
+            self.recent.append((self.serial, rollout))
+            self.recent_returns.append(rollout.G)
+
+    def _exact(self):
+        """J(theta): the exact expected discounted return of the policy."""
+        return exact_return(self.env, self.policy, self.settings.gamma)
+
+    def _progress(self):
+        return self.trainer.rollouts_done
+
+    # -- events --------------------------------------------------------------------------------
+
+    def on_view(self, event):
+        """Switch between the Policy and Trajectories views."""
+        if event.get("value") not in VIEWS:
+            raise FigureError(f"unknown view {event.get('value')!r}")
+        self.view = event["value"]
+
+    def on_goal(self, event):
+        """A "Make (r, c) the goal" button: value "r,c"."""
+        try:
+            row, col = (int(part) for part in str(event.get("value")).split(","))
+        except ValueError:
+            raise FigureError(f"goal needs 'row,col', got {event.get('value')!r}") from None
+        self.move_goal((row, col))
+
+    def on_canvas(self, event):
+        """A click on the grid makes the empty cell under it the goal."""
+        if event.get("type") == "click":
+            cell = GridLayout(self.env.rows, self.env.cols).cell_at(event["x"], event["y"])
+            if cell is not None:
+                self.move_goal(cell)
+
+    def move_goal(self, cell):
+        """Make an empty cell the goal (theta is kept); return whether it moved."""
+        if not (0 <= cell[0] < self.env.rows and 0 <= cell[1] < self.env.cols):
+            return False
+        if self.env.role(cell) != "empty":
+            return False
+        self.env.move_goal(cell)
+        self._trained = True  # the curve gets a point for the new world
+        return True
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def parts(self, now, refresh):
+        """The canvas every frame; curve, status and table when they are due."""
+        parts = {"root": {"view": self.view}, "scenes": {"canvas": self.scene()}}
+        if refresh:
+            parts["scenes"]["curve"] = self.curve_scene()
+            parts["text"] = {"status": self.status_line()}
+            parts["tables"] = {"policy-table": self.table_rows()}
+        return parts
+
+    def scene(self):
+        """The main canvas in the current view."""
+        if self.view == "trajectories":
+            return views.trajectories_scene(self.env, list(self.recent))
+        last = self.recent[-1][1] if self.recent else None
+        agent = last.final_state if last is not None else self._first_start()
+        return views.policy_scene(self.env, self.policy, last, agent)
+
+    def curve_scene(self):
+        """J(theta) against rollouts, under the dashed ceiling J*."""
+        if self._best is None or self._best[0] != self.env.goal:
+            self._best = (self.env.goal, optimal_return(self.env, self.settings.gamma))
+        return views.curve_scene(self.curve, self._best[1], -1.0, 1.0, "J(\u03b8)", "rollouts")
+
+    def status_line(self):
+        """Rollouts so far and the recent mean return; in Trajectories, what the arrows show."""
+        line = self.status(self.trainer.rollouts_done, self.recent_returns, "mean return")
+        if self.view == "trajectories" and self.recent:
+            # What the arrows show, in words, for readers who cannot see them.
+            outcomes = [rollout.outcome for _, rollout in self.recent]
+            counts = ", ".join(f"{outcomes.count(o)} {o}" for o in ("goal", "pit", "timeout"))
+            line += f" \u00b7 shown: {counts}"
+        return line
+
+    def table_rows(self):
+        """One row per cell: the cell, its role, pi(a|s) for each move, a goal button if empty."""
+        rows = []
+        for state in range(self.env.n_states):
+            cell = self.env.cell(state)
+            role = self.env.role(cell)
+            label = f"({cell[0]}, {cell[1]})"
+            goal = (
+                button(f"Make {label} the goal", "goal", f"{cell[0]},{cell[1]}")
+                if role == "empty"
+                else ""
+            )
+            probs = [f"{p:.3f}" for p in self.policy.probs(state)]
+            rows.append(table_row([label, role, *probs, goal], **{"data-role": role}))
+        return rows
+
+    def _first_start(self):
+        """Where the agent dot waits before the first rollout: the bottom-left-most start."""
+        return max(
+            self.env.start_states(), key=lambda s: (self.env.cell(s)[0], -self.env.cell(s)[1])
+        )
+
+    # -- resume ----------------------------------------------------------------------------------
+
+    def resume_state(self):
+        """The knobs, the view, the goal and theta."""
+        return super().resume_state() | {
+            "view": self.view,
+            "goal": list(self.env.goal),
+            "theta": [row[:] for row in self.policy.theta],
+        }
+
+    def resume(self, state):
+        """Come back where resume_state() was taken (malformed parts are ignored)."""
+        super().resume(state)
+        if state.get("view") in VIEWS:
+            self.view = state["view"]
+        goal = state.get("goal")
+        if isinstance(goal, list) and len(goal) == 2 and tuple(goal) != self.env.goal:
+            self.move_goal(tuple(goal))
+        theta = state.get("theta")
+        if isinstance(theta, list) and len(theta) == self.env.n_states:
+            self.policy.theta = SoftmaxPolicy(self.env.n_states, theta=theta).theta
+            self.curve = [(0, self._exact())]
+

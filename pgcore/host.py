@@ -1,0 +1,143 @@
+"""The worker's Python: the page's figures by id, their events in, their frames out.
+
+The page's worker script (site_templates/assets/worker.js) calls three functions with strings and
+posts whatever they return; no Python object crosses into JavaScript, and nothing here imports
+`js` or `pyodide`, so the host runs, and is tested, under CPython exactly as in the page.
+
+    receive(message) -> None        a JSON message from the page: mount, event or want
+    tick(now_ms) -> str | None      train, and when the page wants a frame, the changed parts
+    wake_in(now_ms) -> float        ms until the next tick is due: 0 now, -1 when idle
+
+Messages from the page:
+    {"type": "mount", "figures": [{"id", "kind", "config", "resume"?}], "reducedMotion": bool}
+    {"type": "event", "id": figure id, "event": {...}}
+    {"type": "want"}   the page painted the last frame and can take the next one
+
+Only the parts of a frame that changed since the last frame are sent, so a paused figure costs
+nothing and a training one sends its canvas and, five times a second, its slower parts.
+"""
+
+import json
+import traceback
+
+from .figures import make_figure
+
+SLICE_S = 0.012  # training between two looks at the page's messages, at the fastest speed
+EVERY_TIME = ("resume",)  # frame parts sent whole whenever a figure includes them
+
+
+class Host:
+    """The figures of one page and what the page last received of each."""
+
+    def __init__(self):
+        self.figures = {}
+        self.sent = {}  # id -> {(part, slot): the JSON of what the page has}
+        self.failed = {}  # id -> message, for figures that raised
+        self.reported = set()
+        self.wanted = False
+
+    def receive(self, message):
+        """Take one JSON message from the page."""
+        message = json.loads(message)
+        kind = message.get("type")
+        if kind == "mount":
+            for spec in message["figures"]:
+                self._guard(spec["id"], lambda spec=spec: self._mount(spec, message))
+        elif kind == "event":
+            figure = self.figures.get(message.get("id"))
+            if figure is not None and message["id"] not in self.failed:
+                self._guard(message["id"], lambda: figure.handle(message["event"]))
+        elif kind == "want":
+            self.wanted = True
+        else:
+            raise ValueError(f"unknown message type {kind!r}")
+
+    def _mount(self, spec, message):
+        """Make one figure, back where it was if the page kept its resume state."""
+        figure = make_figure(spec["kind"], spec["config"], message.get("reducedMotion", False))
+        if spec.get("resume"):
+            figure.resume(spec["resume"])
+        self.figures[spec["id"]] = figure
+        self.sent[spec["id"]] = {}
+
+    def tick(self, now_ms):
+        """Train what is due; return the frames message when the page wants one and has news."""
+        now = now_ms / 1000
+        live = [(i, f) for i, f in self.figures.items() if i not in self.failed]
+        if self.wanted:
+            for figure_id, figure in live:
+                self._guard(figure_id, lambda figure=figure: figure.advance(now))
+        free = [(i, f) for i, f in live if i not in self.failed and f.trains_freely()]
+        for figure_id, figure in free:
+            self._guard(figure_id, lambda figure=figure: figure.train_for(SLICE_S / len(free)))
+        frames = {}
+        if self.wanted:
+            for figure_id, figure in live:
+                if figure_id not in self.failed and figure.dirty(now):
+                    frame = self._guard(figure_id, lambda figure=figure: figure.frame(now))
+                    news = self._news(figure_id, frame or {})
+                    if news:
+                        frames[figure_id] = news
+        errors = {i: m for i, m in self.failed.items() if i not in self.reported}
+        self.reported |= errors.keys()
+        if not frames and not errors:
+            return None
+        if frames:
+            self.wanted = False
+        return _message(frames, errors)
+
+    def wake_in(self, now_ms):
+        """Milliseconds until a tick is due without a message: 0 at once, -1 when idle."""
+        now = now_ms / 1000
+        live = [f for i, f in self.figures.items() if i not in self.failed]
+        if any(f.trains_freely() for f in live):
+            return 0
+        if self.wanted and any(f.dirty(now) for f in live):
+            return 0
+        waits = [w for w in (f.wake_in(now) for f in live) if w is not None]
+        return min(waits) * 1000 if waits else -1
+
+    def _news(self, figure_id, frame):
+        """The parts of frame that differ from what the page shows: {part: {slot: JSON}}."""
+        sent, news = self.sent[figure_id], {}
+        for part, slots in frame.items():
+            if part in EVERY_TIME:
+                news[part] = {slot: _json(value) for slot, value in slots.items()}
+                continue
+            for slot, value in slots.items():
+                text = _json(value)
+                if sent.get((part, slot)) != text:
+                    sent[(part, slot)] = text
+                    news.setdefault(part, {})[slot] = text
+        return news
+
+    def _guard(self, figure_id, call):
+        """Run call; a figure that raises stops, and the page is told why, once."""
+        try:
+            return call()
+        except Exception as error:  # noqa: BLE001 - every failure must reach the reader
+            self.failed[figure_id] = f"{type(error).__name__}: {error}"
+            print("".join(traceback.format_exception(error)))
+            return None
+
+
+def _json(value):
+    """Compact JSON."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _message(frames, errors):
+    """The frames message, assembled from the slots' JSON so nothing is serialised twice."""
+
+    def obj(pairs):
+        return "{" + ",".join(f"{_json(key)}:{text}" for key, text in pairs) + "}"
+
+    body = obj(
+        (figure_id, obj((part, obj(slots.items())) for part, slots in parts.items()))
+        for figure_id, parts in frames.items()
+    )
+    return f'{{"type":"frames","frames":{body},"errors":{_json(errors)}}}'
+
+
+_host = Host()
+receive, tick, wake_in = _host.receive, _host.tick, _host.wake_in

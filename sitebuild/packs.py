@@ -1,0 +1,62 @@
+"""The runtime as the page loads it: each file's bytes in a classic script (a "pack").
+
+A page opened from disk may not fetch() and its worker may not load files at all, but the page
+can load classic scripts. So every file the figures' worker needs (Pyodide's loader, its module,
+its wasm, the standard library, the pgcore wheel) ships as one script that stores the file, base64
+encoded and, where that pays, gzipped, in `self.pgRuntimePack[name]`. Served, the worker imports
+the same scripts; the worker checks every file against its sha256 before using it, so one path,
+verified the same way, serves both.
+
+Packs of the pinned runtime are made once and kept in the cache beside it (gzip at level 9 of
+13 MB takes seconds), each with a sidecar holding its own sha256, checked on every build.
+"""
+
+import base64
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+from . import BuildError
+
+# Text and wasm shrink well under gzip; the standard library is a zip already.
+GZIPPED = (".js", ".mjs", ".wasm", ".json")
+
+
+def make_pack(name, data):
+    """Return the classic script that carries file `name` with contents `data`."""
+    packed = name.endswith(GZIPPED)
+    payload = gzip.compress(data, compresslevel=9, mtime=0) if packed else data
+    record = {"gzip": packed, "b64": base64.b64encode(payload).decode("ascii")}
+    return (
+        f"// {name} for the figures' worker (see site_templates/assets/worker.js)\n"
+        f"(self.pgRuntimePack = self.pgRuntimePack || {{}})[{json.dumps(name)}] = "
+        f"{json.dumps(record)};\n"
+    ).encode("ascii")
+
+
+def cached_pack(runtime_file, sha256, cache):
+    """Return the pack of a pinned runtime file, made once into the cache and checked each time."""
+    folder = Path(cache) / "packs"
+    pack = folder / f"{runtime_file.name}.{sha256[:16]}.js"
+    sidecar = pack.with_suffix(".sha256")
+    if pack.is_file() and sidecar.is_file():
+        if _sha256(pack.read_bytes()) == sidecar.read_text(encoding="ascii").strip():
+            return pack
+        raise BuildError(
+            "a cached runtime pack is corrupt or altered: delete it (or the whole folder) and "
+            "build again",
+            pack,
+        )
+    data = make_pack(runtime_file.name, runtime_file.read_bytes())
+    folder.mkdir(parents=True, exist_ok=True)
+    for target, content in ((pack, data), (sidecar, _sha256(data).encode("ascii"))):
+        scratch = target.with_name(f".{target.name}.tmp")
+        scratch.write_bytes(content)
+        scratch.replace(target)
+    return pack
+
+
+def _sha256(data):
+    """Hex sha256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
