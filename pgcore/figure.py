@@ -189,11 +189,7 @@ class TrainingFigure:
             "attrs": {"train": {"aria-pressed": "true" if self.running else "false"}},
         }
         if self._controls_stale:
-            frame["controls"] = {
-                "lr": {"min": 0, "max": LR_STEPS, "step": 1, "value": slider_from_lr(self.lr)},
-                "speed": {"min": 0, "max": len(SPEEDS) - 1, "step": 1, "value": self.speed},
-                "baseline": {"checked": self.baseline},
-            }
+            frame["controls"] = self.controls()
             self._controls_stale = False
         for key, part in self.parts(now, refresh).items():
             frame.setdefault(key, {}).update(part)
@@ -204,6 +200,14 @@ class TrainingFigure:
             self._last_resume = now
         self._changed = self._trained = False
         return frame
+
+    def controls(self):
+        """The state of the figure's inputs, sent when the page must be told (not echoed)."""
+        return {
+            "lr": {"min": 0, "max": LR_STEPS, "step": 1, "value": slider_from_lr(self.lr)},
+            "speed": {"min": 0, "max": len(SPEEDS) - 1, "step": 1, "value": self.speed},
+            "baseline": {"checked": self.baseline},
+        }
 
     def status(self, done, window, what):
         """The status line: count so far, and the mean over the recent window."""

@@ -178,7 +178,7 @@ def render_figures(blocks, templates, figures_module, render_svg, roles, render_
                 "config_json": json.dumps(
                     block.settings.to_json_dict(), sort_keys=True, separators=(",", ":")
                 ),
-                "keys": " ".join(getattr(figure, "KEYS", ())),
+                "canvas_keys": " ".join(getattr(figure, "KEYS", ())),
                 "caption": render_caption(block),
                 "frame": frame,
                 "svg": svg,

@@ -36,7 +36,7 @@ SCHEMA = {
             "reading": (TEXT, True),
             "glossary": ([{"symbol": (TEXT, True), "meaning": (TEXT, True)}], True),
         },
-        True,
+        False,
     ),
     "legend": ([{"mark": (TEXT, True), "text": (TEXT, True)}], False),
     "examples": ([{"title": (TEXT, True), "body": (TEXT, True)}], False),

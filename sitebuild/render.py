@@ -187,7 +187,6 @@ class Prose:
 def page_context(sources, prose):
     """Return the template's `page`: the article's fields rendered to HTML and MathML."""
     front = sources.front
-    gradient = front["gradient"]
     figures = figures_html(sources, prose)
     return {
         "title": front["title"],
@@ -207,18 +206,7 @@ def page_context(sources, prose):
             }
             for s in sources.sections
         ],
-        "gradient": {
-            "title": gradient["title"],
-            "formula": prose.latex("gradient", "formula", display=True),
-            "reading": prose.field("gradient", "reading"),
-            "glossary": [
-                {
-                    "symbol": prose.latex("gradient", "glossary", i, "symbol"),
-                    "meaning": prose.field("gradient", "glossary", i, "meaning"),
-                }
-                for i in range(len(gradient["glossary"]))
-            ],
-        },
+        "gradient": gradient_context(front["gradient"], prose) if "gradient" in front else None,
         "legend": [
             {"mark": entry["mark"], "text": prose.field("legend", i, "text", inline=True)}
             for i, entry in enumerate(front.get("legend", []))
@@ -237,6 +225,22 @@ def page_context(sources, prose):
                 "note": prose.field("references", i, "note", inline=True) if "note" in ref else "",
             }
             for i, ref in enumerate(front.get("references", []))
+        ],
+    }
+
+
+def gradient_context(gradient, prose):
+    """Return the formula box: the formula and glossary symbols as MathML, the rest markdown."""
+    return {
+        "title": gradient["title"],
+        "formula": prose.latex("gradient", "formula", display=True),
+        "reading": prose.field("gradient", "reading"),
+        "glossary": [
+            {
+                "symbol": prose.latex("gradient", "glossary", i, "symbol"),
+                "meaning": prose.field("gradient", "glossary", i, "meaning"),
+            }
+            for i in range(len(gradient["glossary"]))
         ],
     }
 

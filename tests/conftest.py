@@ -2,17 +2,18 @@
 
     runtime_dir   the pinned Pyodide runtime, verified, in the build's cache (also exported as
                   $PGSITE_PYODIDE_DIR for tests that run Pyodide under Node)
-    site          the real content built once per session into a temporary dist/
+    site          the "explainer" fixture (tests/fixtures/explainer: an article with the
+                  explainer's figure and every part of a page) built once into a temporary dist/
     server_url    that site served over http by http.server on a free port ("http://.../")
+    figures_site  the "figures" fixture: several figures of several kinds on one page
     browser       Debian's Chromium driven by Playwright (never a downloaded browser)
     page          a fresh page that fails the test on any console error or uncaught page error
     console_errors  the list the page fixture collects them in (read it, or clear expected ones)
-    route_cdn     route_cdn(page) answers the runtime's CDN URLs from runtime_dir, as jsDelivr
-                  would (CORS headers included), so file:// pages run without the internet
 
 Readiness is always an explicit signal from the page (data-state), never a sleep.
 """
 
+import contextlib
 import functools
 import http.server
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild import BuildError
-from sitebuild.runtime import cache_dir, ensure_runtime, read_runtime_pins
+from sitebuild.runtime import cache_dir, ensure_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,26 +49,24 @@ CONTENT_TYPES = {
     ".whl": "application/zip",
 }
 READY = '[data-widget][data-state="ready"], [data-widget][data-state="error"]'
-PROJECT = (
-    "build.py",
-    "sitebuild",
-    "content",
-    "site_templates",
-    "pgcore",
-    "pyproject.toml",
-    "README.md",
-)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# What build.py reads besides the content (itself included).
+CODE = ("build.py", "sitebuild", "site_templates", "pgcore", "pyproject.toml", "README.md")
 
 
-def copy_project(root):
-    """Copy what build.py reads (itself included) to root, for tests that edit or serve it."""
+def copy_project(root, fixture="explainer"):
+    """Copy the project's code to root with a fixture's content (tests/fixtures/<fixture>/).
+
+    Tests never read the real content/: an author may change it at will.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT:
+    for name in CODE:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.is_file():
             shutil.copy2(source, root / name)
+    shutil.copytree(FIXTURES / fixture / "content", root / "content")
     return root
 
 
@@ -110,26 +109,53 @@ def export_runtime_dir():
     os.environ.setdefault("PGSITE_PYODIDE_DIR", str(folder))
 
 
+def built_fixture(tmp_path_factory, fixture):
+    """Build a fixture's content with a copy of the project; return its dist/."""
+    root = copy_project(tmp_path_factory.mktemp(fixture), fixture)
+    result = build_site(root, root / "dist")
+    if result.returncode != 0:
+        pytest.fail(f"the {fixture} fixture does not build:\n{result.stderr}")
+    return root / "dist"
+
+
+@contextlib.contextmanager
+def serving(folder):
+    """Serve folder over http on 127.0.0.1 (a free port); yield its URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, runtime_dir):
-    """The real content built once into a temporary dist/."""
-    out = tmp_path_factory.mktemp("site") / "dist"
-    result = build_site(ROOT, out)
-    if result.returncode != 0:
-        pytest.fail(f"the site does not build:\n{result.stderr}")
-    return out
+    """The explainer fixture built once into a temporary dist/."""
+    return built_fixture(tmp_path_factory, "explainer")
 
 
 @pytest.fixture(scope="session")
 def server_url(site):
     """The built site served over http on 127.0.0.1 (a free port)."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def figures_site(tmp_path_factory, runtime_dir):
+    """The figures fixture (several figures of several kinds) built once."""
+    return built_fixture(tmp_path_factory, "figures")
+
+
+@pytest.fixture(scope="session")
+def figures_url(figures_site):
+    """The figures fixture served over http."""
+    with serving(figures_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -164,34 +190,9 @@ def page(browser, console_errors):
     assert console_errors == [], "the page logged errors"
 
 
-@pytest.fixture(scope="session")
-def route_cdn(runtime_dir):
-    """Return route_cdn(page): answer the pinned CDN's runtime URLs from the cached runtime."""
-    package, version, _ = read_runtime_pins(ROOT / "pyproject.toml")
-    prefix = f"https://cdn.jsdelivr.net/npm/{package}@{version}/"
-
-    def fulfil(route):
-        """Serve one CDN file from the cache, with the CORS header jsDelivr sends."""
-        name = route.request.url.removeprefix(prefix).split("?")[0]
-        file = runtime_dir / name
-        headers = {"Access-Control-Allow-Origin": "*"}
-        if "/" in name or not file.is_file():
-            route.fulfill(status=404, body="not in the pinned runtime", headers=headers)
-            return
-        headers["Content-Type"] = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
-        route.fulfill(status=200, body=file.read_bytes(), headers=headers)
-
-    def route_cdn(page):
-        """Route the page's requests for the pinned runtime to the cache."""
-        page.route(prefix + "**", fulfil)
-        return prefix
-
-    return route_cdn
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, runtime_dir):
-    """A copy of the project with a good dist/ built from it (once per test module)."""
+    """A copy of the project (explainer fixture) with a good dist/ built from it, per module."""
     root = copy_project(tmp_path_factory.mktemp("project"))
     result = build_site(root, root / "dist")
     assert result.returncode == 0, result.stderr

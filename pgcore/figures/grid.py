@@ -72,6 +72,7 @@ class GridFigure(TrainingFigure):
         if event.get("value") not in VIEWS:
             raise FigureError(f"unknown view {event.get('value')!r}")
         self.view = event["value"]
+        self._controls_stale = True
 
     def on_goal(self, event):
         """A "Make (r, c) the goal" button: value "r,c"."""
@@ -108,6 +109,10 @@ class GridFigure(TrainingFigure):
             parts["text"] = {"status": self.status_line()}
             parts["tables"] = {"policy-table": self.table_rows()}
         return parts
+
+    def controls(self):
+        """The knobs, and which view the View switch shows."""
+        return super().controls() | {"view": {"value": self.view}}
 
     def scene(self):
         """The main canvas in the current view."""
