@@ -94,8 +94,11 @@ def bake_loader(script, path, runtime_config):
         )
     settings = dict(runtime_config)
     settings["files"] = {
-        name: {"url": _relative(entry["url"], LOADER_URL), "sha256": entry["sha256"]}
+        name: entry | {"url": _relative(entry["url"], LOADER_URL)}
         for name, entry in runtime_config["files"].items()
+    }
+    settings["wheel"] = runtime_config["wheel"] | {
+        "url": _relative(runtime_config["wheel"]["url"], LOADER_URL)
     }
     settings["index_url"] = _relative(runtime_config["index_url"], LOADER_URL)
     return script.replace(LOADER_MARK, json.dumps(settings, sort_keys=True))
@@ -119,8 +122,8 @@ def add_runtime(pinned, wheel, files):
     pack = packs.make_pack(wheel.name, wheel.read_bytes())
     url = hashed_name(f"{folder}{wheel.name}.js", pack)
     files[url] = pack
-    entries[wheel.name] = {"url": url, "sha256": sha256}
-    return {"files": entries, "wheel": wheel.name, "lock": lock, "index_url": folder}
+    wheel_entry = {"name": wheel.name, "url": url, "sha256": sha256}
+    return {"files": entries, "wheel": wheel_entry, "lock": lock, "index_url": folder}
 
 
 class Prose:

@@ -13,45 +13,23 @@
 Readiness is always an explicit signal from the page (data-state), never a sleep.
 """
 
-import contextlib
-import functools
-import http.server
 import os
 import shutil
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
+from devtools import project as projects
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS, launch
+from devtools.project import ROOT, build_site
+from devtools.serving import serving
 from sitebuild import BuildError
 from sitebuild.runtime import cache_dir, ensure_runtime
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "build_site", "copy_project", "serving"]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-CONTENT_TYPES = {
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".wasm": "application/wasm",
-    ".json": "application/json",
-    ".zip": "application/zip",
-    ".whl": "application/zip",
-}
 READY = '[data-widget][data-state="ready"], [data-widget][data-state="error"]'
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# What build.py reads besides the content (itself included).
-CODE = ("build.py", "sitebuild", "site_templates", "pgcore", "pyproject.toml", "README.md")
 
 
 def copy_project(root, fixture="explainer"):
@@ -59,36 +37,7 @@ def copy_project(root, fixture="explainer"):
 
     Tests never read the real content/: an author may change it at will.
     """
-    root.mkdir(parents=True, exist_ok=True)
-    for name in CODE:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, root / name)
-    shutil.copytree(FIXTURES / fixture / "content", root / "content")
-    return root
-
-
-def build_site(root, out, env=None):
-    """Run build.py of the project at root into out; return the CompletedProcess."""
-    return subprocess.run(
-        [sys.executable, str(root / "build.py"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files with the content types the runtime needs, without logging every request."""
-
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
-
-    def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
-        """Stay quiet."""
+    return projects.copy_project(root, FIXTURES / fixture / "content")
 
 
 @pytest.fixture(scope="session")
@@ -116,20 +65,6 @@ def built_fixture(tmp_path_factory, fixture):
     if result.returncode != 0:
         pytest.fail(f"the {fixture} fixture does not build:\n{result.stderr}")
     return root / "dist"
-
-
-@contextlib.contextmanager
-def serving(folder):
-    """Serve folder over http on 127.0.0.1 (a free port); yield its URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -163,10 +98,12 @@ def browser():
     """Debian's Chromium, headless, for the whole session."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (./dev test does)")
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        chromium = launch(playwright.chromium)
+    except FileNotFoundError as error:
+        playwright.stop()
+        pytest.fail(f"{error} (./dev test does)")
     yield chromium
     chromium.close()
     playwright.stop()

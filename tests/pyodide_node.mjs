@@ -3,7 +3,7 @@
 // usage: node tests/pyodide_node.mjs <pyodide_dir> <pgcore_dir> < script.py
 // The script's stdout goes to stdout; a Python exception prints its traceback to stderr and
 // exits with status 1. Used by tests/test_pyodide_node.py and bench/rollouts.py.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -18,12 +18,20 @@ const pyodide = await loadPyodide({ indexURL: path.resolve(pyodideDir) + path.se
 pyodide.setStdout({ batched: (line) => process.stdout.write(line + "\n") });
 pyodide.setStderr({ batched: (line) => process.stderr.write(line + "\n") });
 
-// The sources are copied unchanged: what runs here is exactly what CPython imports.
+// The sources are copied unchanged, subpackages too: what runs here is what CPython imports.
 const home = "/home/pyodide";
-pyodide.FS.mkdirTree(`${home}/pgcore`);
-for (const name of readdirSync(pgcoreDir).filter((n) => n.endsWith(".py"))) {
-  pyodide.FS.writeFile(`${home}/pgcore/${name}`, readFileSync(path.join(pgcoreDir, name)));
+function copy(from, to) {
+  pyodide.FS.mkdirTree(to);
+  for (const name of readdirSync(from)) {
+    const source = path.join(from, name);
+    if (statSync(source).isDirectory()) {
+      if (name !== "__pycache__") { copy(source, `${to}/${name}`); }
+    } else if (name.endsWith(".py")) {
+      pyodide.FS.writeFile(`${to}/${name}`, readFileSync(source));
+    }
+  }
 }
+copy(pgcoreDir, `${home}/pgcore`);
 
 try {
   pyodide.runPython(`import sys; sys.path.insert(0, "${home}")`);

@@ -1,6 +1,7 @@
-"""The page boots its Python in a real Chromium: over http, from disk, offline, on failure, live.
+"""The page boots its Python in a real Chromium, in a worker: over http, from disk with no network
+at all, on failure, and live under the dev server.
 
-Readiness is the figure's data-state (ready / error / static with the notice), never a sleep.
+Readiness is the figure's data-state (ready / error), never a sleep.
 """
 
 import re
@@ -53,57 +54,30 @@ def test_served_over_http_the_figure_becomes_live(page, server_url):
     page.wait_for_selector(READY, timeout=60_000)
     assert state(page) == "ready", page.text_content('[data-pg="error"]')
     assert seen["failed"] == []
-    local = [url.removeprefix(server_url) for url in seen["requested"]]
-    assert {f"pyodide/{name}" for name in PAGE_FILES} <= {
-        re.sub(r"/[\d.]+/", "/", u) for u in local
-    }
-    assert any(re.fullmatch(r"assets/wheels/[0-9a-f]{8}/pgcore-.+\.whl", u) for u in local)
-    assert not any(u.endswith("/pyodide-lock.json") for u in local), "the page has its own lock"
-    assert not any(u.startswith("https://") for u in seen["requested"]), "served: nothing external"
+    local = [url.removeprefix(server_url) for url in seen["requested"] if url.startswith("http")]
+    packs = {re.sub(r"\.[0-9a-f]{8}\.js$", "", u) for u in local if u.startswith("assets/runtime/")}
+    assert {f"assets/runtime/{name}" for name in PAGE_FILES} < packs
+    assert any(re.fullmatch(r"assets/runtime/pgcore-.+\.whl", u) for u in packs)
+    assert all(u.startswith(server_url) or u.startswith("blob:") for u in seen["requested"])
+    (worker,) = page.workers
+    assert worker.url.startswith("blob:"), "the Python runs in a worker, under the page's policy"
     states = page.evaluate("window.pgStates")
     steps = [s.split(": ", 1)[1] for s in states if s.startswith("loading: ")]
     assert len(steps) == 3 and states[-1].startswith("ready"), states
 
 
-def test_opened_from_disk_the_runtime_comes_from_the_pinned_cdn(page, site, route_cdn):
-    cdn = route_cdn(page)
+def test_from_disk_with_no_network_the_figure_becomes_live(page, site):
     seen = requests_of(page)
+    page.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort("internetdisconnected"))
     page.goto((site / "index.html").as_uri())
     page.wait_for_selector(READY, timeout=60_000)
     assert state(page) == "ready", page.text_content('[data-pg="error"]')
     assert seen["failed"] == []
-    from_cdn = {url.removeprefix(cdn) for url in seen["requested"] if url.startswith(cdn)}
-    assert from_cdn == set(PAGE_FILES), "the embedded lock and wheel need no fetch"
-    assert all(url.startswith(("file://", cdn)) for url in seen["requested"])
-
-
-def test_offline_from_disk_the_static_figure_stays_with_a_notice(browser, site):
-    context = browser.new_context()
-    page = context.new_page()
-    page_errors = []
-    page.on("pageerror", lambda error: page_errors.append(error))
-    page.route("https://**", lambda route: route.abort("internetdisconnected"))
-    page.goto((site / "index.html").as_uri())
-    page.wait_for_selector('[data-pg="notice"]', state="visible", timeout=30_000)
-    assert state(page) == "static"
-    assert "build.py --serve" in page.text_content('[data-pg="notice"]')
-    assert page.is_visible('svg[data-pg="static"]')
-    assert page_errors == []
-    context.close()
-
-
-def test_a_corrupt_wheel_is_refused_and_the_static_figure_stays(page, console_errors, server_url):
-    # Pyodide checks the wheel against the lock's sha256; a changed byte must stop the start.
-    page.route("**/assets/wheels/*/*.whl", lambda route: route.fulfill(status=200, body=b"PK"))
-    page.goto(server_url)
-    page.wait_for_selector(READY, timeout=60_000)
-    assert state(page) == "error"
-    assert page.is_visible('[data-pg="error"]')
-    assert "Reload the page" in page.text_content('[data-pg="error"]')
-    assert page.is_visible('svg[data-pg="static"]')
-    assert console_errors and all(e.startswith("console:") for e in console_errors)
-    assert any("integrity" in error for error in console_errors), console_errors
-    console_errors.clear()  # the expected ones: the refused wheel
+    assert all(url.startswith(("file://", "blob:")) for url in seen["requested"]), seen
+    page.click("[data-pg='step']")
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-pg='status']\").textContent.startsWith('8 ')"
+    )
 
 
 class DevServer:

@@ -96,8 +96,8 @@ def train_until(page, condition, timeout_s=90):
 
 def choose_mode(page, mode):
     """Pick a view from the radio group with a pointer click on its segment, as a reader does."""
-    page.locator(f"input[name='pg-mode'][value='{mode}']").click()
-    assert page.locator(f"input[name='pg-mode'][value='{mode}']").is_checked()
+    page.locator(f"[data-pg-event='mode'][value='{mode}']").click()
+    assert page.locator(f"[data-pg-event='mode'][value='{mode}']").is_checked()
 
 
 def canvas_point(page, x, y, width=480.0):
@@ -200,7 +200,7 @@ def test_continuous_mode_pulls_mu_towards_the_target(page, server_url):
     def distance():
         values = {}
         for name in ("mu", "target"):
-            text = page.locator(f"[data-pg-value='{name}']").text_content()
+            text = page.locator(f"[data-pg='{name}']").text_content()
             values[name] = [float(v) for v in re.findall(r"[-+]?\d+\.\d+", text)]
         return math.dist(values["mu"], values["target"])
 
@@ -209,11 +209,11 @@ def test_continuous_mode_pulls_mu_towards_the_target(page, server_url):
     set_speed(page, 4)
     train_until(page, lambda: distance() < 0.3 * start)
     # Clicking the plane moves the target; mu follows it.
-    before = page.locator("[data-pg-value='target']").text_content()
+    before = page.locator("[data-pg='target']").text_content()
     page.mouse.click(*canvas_point(page, 100, 380))
     # The readout is rewritten on the next frame.
     page.wait_for_function(
-        "t => document.querySelector(\"[data-pg-value='target']\").textContent !== t",
+        "t => document.querySelector(\"[data-pg='target']\").textContent !== t",
         arg=before,
     )
     moved = distance()
@@ -229,14 +229,14 @@ def test_a_python_error_is_shown_in_the_widget(browser, server_url):
     try:
         open_widget(page, server_url)
         page.evaluate(
-            """() => { const r = document.querySelector("input[name='pg-mode']");
+            """() => { const r = document.querySelector("[data-pg-event='mode']");
             r.value = 'sideways'; r.checked = true; r.dispatchEvent(new Event('change')); }"""
         )
         page.wait_for_selector('[data-widget="policy-gradient"][data-state="error"]')
         message = page.locator("[data-pg='error']")
         assert message.is_visible()
         assert "sideways" in message.text_content()
-        assert len(errors) == 1 and "ValueError: unknown mode 'sideways'" in errors[0]
+        assert len(errors) == 1 and "FigureError: unknown mode 'sideways'" in errors[0]
         assert page.locator("[data-pg='train']").is_disabled()
     finally:
         page.close()

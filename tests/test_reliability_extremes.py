@@ -11,12 +11,12 @@ import random
 import pytest
 from test_soak import assert_finite_and_sane
 
-from pgcore.explainer import MODES, SPEEDS, Explainer
+from pgcore.figure import LR_STEPS, SPEEDS, speed_text
+from pgcore.figures import make_figure
+from pgcore.figures.explainer import MODES
 from pgcore.scene import ROLES
-from pgcore.settings import Settings
 from sitebuild.svg import render_svg
 
-HIGHEST_LR = 10.0
 FASTEST = len(SPEEDS) - 1
 
 
@@ -29,43 +29,48 @@ def numbers(value):
     return [value] if isinstance(value, int | float) and not isinstance(value, bool) else []
 
 
-def assert_drawable(explainer):
-    """The scenes hold only finite numbers and draw; the table and readout are finite too."""
-    for scene in (explainer.scene(), explainer.curve_scene()):
+def assert_drawable(explainer, now):
+    """The scenes hold only finite numbers and draw; the table and readouts are finite too."""
+    explainer.shown._changed = True  # a whole frame: every part, the slow ones included
+    frame = explainer.frame(now)
+    for scene in frame["scenes"].values():
         assert all(math.isfinite(n) for n in numbers(scene)), explainer.mode
         render_svg(scene, ROLES)  # raises ValueError for anything the painter could not draw
-    for row in explainer.table_rows():
-        probs = [float(p) for p in row["probs"]]
-        assert all(math.isfinite(p) and 0 <= p <= 1 for p in probs), row
-        assert abs(sum(probs) - 1) <= 0.003, row
-    assert all(math.isfinite(n) for n in numbers(explainer.readout()))
-    assert "nan" not in explainer.status().lower()
+    for state in range(explainer.grid.env.n_states):
+        probs = explainer.grid.policy.probs(state)
+        assert all(math.isfinite(p) and 0 <= p <= 1 for p in probs), probs
+        assert abs(sum(probs) - 1) <= 1e-9, probs
+    readouts = explainer.gauss.readouts()
+    assert all(math.isfinite(float(x)) for text in readouts.values() for x in text[1:-1].split(","))
+    assert "nan" not in frame["text"]["status"].lower()
 
 
 @pytest.mark.parametrize(
     "settings",
     [
-        Settings(),
-        Settings(batch_size=1, gamma=1.0, baseline=False),
-        Settings(rows=8, cols=8, goal=(7, 7), pit=(0, 7), batch_size=256, max_steps=60),
+        {},
+        {"batch_size": 1, "gamma": 1.0, "baseline": False},
+        {"rows": 8, "cols": 8, "goal": [7, 7], "pit": [0, 7], "batch_size": 256, "max_steps": 60},
     ],
     ids=["default world", "batch of one", "large world, large batch"],
 )
 def test_the_highest_learning_rate_at_full_speed_keeps_every_number_finite(settings):
-    explainer = Explainer(settings)
-    explainer.set_lr(HIGHEST_LR)
-    explainer.set_speed(FASTEST)
+    explainer = make_figure("policy-gradient", settings)
+    explainer.handle({"name": "lr", "value": LR_STEPS})  # alpha = 10, the slider's end
+    explainer.handle({"name": "speed", "value": FASTEST})
+    explainer.handle({"name": "train"})
     rng = random.Random(11)
     for frame in range(240):
         if frame % 40 == 0:
-            explainer.set_mode(MODES[frame // 40 % len(MODES)])
-            explainer.set_baseline(frame % 80 == 0)
-        if frame % 13 == 0:
-            explainer.click(rng.uniform(0, 480), rng.uniform(0, 480))  # goal or target moves
-        explainer.train()
+            explainer.handle({"name": "mode", "value": MODES[frame // 40 % len(MODES)]})
+            explainer.handle({"name": "baseline", "value": frame % 80 == 0})
+        if frame % 13 == 0:  # the goal or the target moves
+            x, y = rng.uniform(0, 480), rng.uniform(0, 480)
+            explainer.handle({"name": "canvas", "type": "click", "x": x, "y": y})
+        explainer.shown._train(64)
         if frame % 10 == 0:
-            assert_drawable(explainer)
-    assert_drawable(explainer)
+            assert_drawable(explainer, frame / 60)
+    assert_drawable(explainer, 5.0)
 
 
 def canvas_signature(page, pg="canvas"):
@@ -89,11 +94,11 @@ def test_the_slider_ends_keep_the_page_finite_and_drawing_in_every_mode(page, se
     lr.fill(lr.get_attribute("max"))
     speed.fill(speed.get_attribute("max"))
     assert page.text_content("[data-pg='lr-out']").strip() == "α = 10"
-    assert page.text_content("[data-pg='speed-out']").strip() == "as many as a frame allows"
+    assert page.text_content("[data-pg='speed-out']").strip() == speed_text(FASTEST)
     page.click("[data-pg='train']")
     for mode in MODES:
         for baseline in (False, True):
-            page.locator(f"input[value='{mode}']").click()
+            page.locator(f"[data-pg-event='mode'][value='{mode}']").click()
             page.locator("[data-pg='baseline']").set_checked(baseline)
             page.wait_for_timeout(1000)
             first, shades = canvas_signature(page)
@@ -113,7 +118,7 @@ def test_arrow_keys_at_the_edge_of_the_plane_keep_the_figure_running(page, serve
     # ContinuousTask.move_target's ValueError stopped the whole figure.
     page.goto(server_url)
     page.wait_for_selector('[data-widget][data-state="ready"]', timeout=60_000)
-    page.locator("input[value='continuous']").click()
+    page.locator("[data-pg-event='mode'][value='continuous']").click()
     canvas = page.locator("[data-pg='canvas']")
     box = canvas.bounding_box()
     page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the target to the left edge
@@ -124,5 +129,5 @@ def test_arrow_keys_at_the_edge_of_the_plane_keep_the_figure_running(page, serve
     assert page.get_attribute('[data-widget="policy-gradient"]', "data-state") == "ready", (
         page.text_content("[data-pg='error']")
     )
-    target = page.text_content("[data-pg-value='target']")
+    target = page.text_content("[data-pg='target']")
     assert float(target.strip("()").split(",")[0]) == -1.0

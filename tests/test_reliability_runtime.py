@@ -1,15 +1,37 @@
-"""When the runtime cannot be had (unreachable, missing, corrupt), the page says so fast and stays
-useful: data-state="error", the static figure still shown, and a message of what happened and
-what to do. Requests are blocked or altered with Playwright's routing; the served site is intact.
+"""When the runtime cannot be had (unreachable, missing, corrupt, altered), the page says so fast
+and stays useful: data-state="error", the static figure still shown, and a message of what
+happened and what to do. Nothing unverified runs: a runtime file changed by one byte, served or
+from disk, is refused by its sha256 before any of it is used.
+
+Served, requests are blocked or altered with Playwright's routing (the worker's requests too);
+from disk, a copy of the site has one of its runtime packs altered.
 """
+
+import base64
+import gzip
+import json
+import re
+import shutil
 
 import pytest
 from conftest import READY
+
+from sitebuild.packs import make_pack
+from sitebuild.runtime import PAGE_FILES
 
 pytestmark = pytest.mark.e2e
 
 FIGURE = '[data-widget="policy-gradient"]'
 FAIL_WITHIN_MS = 20_000  # well under the loader's 90 s stall notice: each failure is caught
+LOADED = "The Python runtime could not be loaded"
+INSTALLED = "The figure’s Python package could not be installed"
+RELOAD = "Reload the page to try again"
+FROM_DISK = "Rebuild the site (python build.py)"
+
+
+def pack_of(url):
+    """The URL pattern of a file's pack (pgcore's wheel: its name starts with pgcore-)."""
+    return f"**/assets/runtime/{url}.*.js"
 
 
 def abort(route):
@@ -22,41 +44,61 @@ def not_found(route):
     route.fulfill(status=404, body="not found")
 
 
-def corrupt(route):
-    """The file arrives, with 64 bytes in its middle inverted."""
-    response = route.fetch()
-    body = bytearray(response.body())
-    middle = len(body) // 2
-    body[middle : middle + 64] = bytes(b ^ 0xFF for b in body[middle : middle + 64])
-    route.fulfill(response=response, body=bytes(body))
-
-
 def truncated(route):
-    """The file arrives cut off half-way."""
+    """The pack arrives cut off half-way (a script that does not parse)."""
     response = route.fetch()
     route.fulfill(response=response, body=response.body()[: len(response.body()) // 2])
 
 
-# case -> (URL pattern, handler, what the message says happened)
-LOADED = "The Python runtime could not be loaded"
-INSTALLED = "The figure’s Python package could not be installed"
+def altered_pack(text):
+    """The same pack format carrying its file with one byte of the middle changed."""
+    name = re.search(r'\["([^"]+)"\] = ', text).group(1)
+    record = json.loads(re.search(r"\] = (\{.*\});\n$", text).group(1))
+    data = bytearray(base64.b64decode(record["b64"]))
+    if record["gzip"]:
+        data = bytearray(gzip.decompress(bytes(data)))
+    data[len(data) // 2] ^= 0x01
+    return make_pack(name, bytes(data))
+
+
+def altered(route):
+    """The pack arrives well formed, but its file is not the pinned one (one bit flipped)."""
+    response = route.fetch()
+    route.fulfill(response=response, body=altered_pack(response.text()))
+
+
+# case -> (URL pattern, handler, what the message says happened, what it must name)
 CASES = {
-    "runtime folder unreachable": ("**/pyodide/*/*", abort, LOADED),
-    "pyodide.js corrupt (its SRI refuses it)": ("**/pyodide.js", corrupt, LOADED),
-    "pyodide.asm.mjs unreachable": ("**/pyodide.asm.mjs", abort, LOADED),
-    "pyodide.asm.mjs corrupt": ("**/pyodide.asm.mjs", corrupt, LOADED),
-    "pyodide.asm.wasm unreachable": ("**/pyodide.asm.wasm", abort, LOADED),
-    "pyodide.asm.wasm missing": ("**/pyodide.asm.wasm", not_found, LOADED),
-    "pyodide.asm.wasm corrupt": ("**/pyodide.asm.wasm", corrupt, LOADED),
-    "python_stdlib.zip unreachable": ("**/python_stdlib.zip", abort, LOADED),
-    "python_stdlib.zip truncated": ("**/python_stdlib.zip", truncated, LOADED),
-    "python_stdlib.zip corrupt": ("**/python_stdlib.zip", corrupt, INSTALLED),
-    "lock file unreachable": ("**/assets/pyodide-lock.*.json", abort, LOADED),
-    "wheel unreachable": ("**/assets/wheels/*/*.whl", abort, INSTALLED),
+    "every runtime pack unreachable": (pack_of("pyodide*"), abort, LOADED, "importScripts"),
+    "pyodide.js altered": (pack_of("pyodide.js"), altered, LOADED, "pyodide.js is corrupt"),
+    "pyodide.asm.mjs unreachable": (pack_of("pyodide.asm.mjs"), abort, LOADED, ""),
+    "pyodide.asm.mjs altered": (
+        pack_of("pyodide.asm.mjs"),
+        altered,
+        LOADED,
+        "pyodide.asm.mjs is corrupt",
+    ),
+    "pyodide.asm.wasm missing": (pack_of("pyodide.asm.wasm"), not_found, LOADED, ""),
+    "pyodide.asm.wasm truncated": (pack_of("pyodide.asm.wasm"), truncated, LOADED, ""),
+    "pyodide.asm.wasm altered": (
+        pack_of("pyodide.asm.wasm"),
+        altered,
+        LOADED,
+        "pyodide.asm.wasm is corrupt",
+    ),
+    "python_stdlib.zip unreachable": (pack_of("python_stdlib.zip"), abort, LOADED, ""),
+    "python_stdlib.zip altered": (
+        pack_of("python_stdlib.zip"),
+        altered,
+        LOADED,
+        "python_stdlib.zip is corrupt",
+    ),
+    "wheel unreachable": (pack_of("pgcore-*"), abort, INSTALLED, ""),
+    "wheel altered": (pack_of("pgcore-*"), altered, INSTALLED, ".whl is corrupt"),
 }
 
 
-def assert_failed_usefully(page, what, advice):
+def assert_failed_usefully(page, what, advice, names=""):
     """The error state with the static figure, disabled controls and a two-part message."""
     page.wait_for_selector(READY, timeout=FAIL_WITHIN_MS)
     assert page.get_attribute(FIGURE, "data-state") == "error"
@@ -65,7 +107,8 @@ def assert_failed_usefully(page, what, advice):
     assert not page.is_visible("[data-pg='progress']")
     assert page.is_visible("[data-pg='error']")
     detail = " ".join(page.text_content("[data-pg='error-detail']").split())
-    assert detail.startswith(what + " ("), detail  # what happened, then the browser's reason
+    assert detail.startswith(what + " ("), detail  # what happened, then the reason
+    assert names in detail, detail
     assert advice in detail, detail  # and what to do
     assert page.locator("[data-pg='train']").is_disabled()
 
@@ -74,39 +117,43 @@ def assert_failed_usefully(page, what, advice):
 def test_a_runtime_that_cannot_be_had_leaves_the_static_figure_and_says_why(
     page, console_errors, server_url, case
 ):
-    pattern, handler, what = CASES[case]
+    pattern, handler, what, names = CASES[case]
     page.route(pattern, handler)
     page.goto(server_url)
-    assert_failed_usefully(page, what, "Reload the page to try again")
+    assert_failed_usefully(page, what, RELOAD, names)
     console_errors.clear()  # the browser's own reports of the failed or refused file
 
 
-def test_from_disk_a_cdn_runtime_that_fails_says_to_serve_the_folder(
-    page, console_errors, site, route_cdn, runtime_dir
+@pytest.mark.parametrize("name", [*PAGE_FILES, "pgcore-"])
+def test_from_disk_every_altered_runtime_file_is_refused(
+    page, console_errors, site, tmp_path, name
 ):
-    cdn = route_cdn(page)
-    wasm = bytearray((runtime_dir / "pyodide.asm.wasm").read_bytes())
-    wasm[len(wasm) // 2 :] = bytes(len(wasm) - len(wasm) // 2)  # zeros: no valid code after
-    page.route(  # the later route wins over route_cdn's, and nothing leaves the machine
-        cdn + "pyodide.asm.wasm",
-        lambda route: route.fulfill(
-            body=bytes(wasm),
-            headers={"Content-Type": "application/wasm", "Access-Control-Allow-Origin": "*"},
-        ),
-    )
-    page.goto((site / "index.html").as_uri())
-    assert_failed_usefully(
-        page, "The Python runtime could not be loaded", "python build.py --serve"
-    )
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (pack,) = (copy / "assets" / "runtime").glob(f"{name}*.js")
+    pack.write_bytes(altered_pack(pack.read_text(encoding="ascii")))
+    page.goto((copy / "index.html").as_uri())
+    what = INSTALLED if name == "pgcore-" else LOADED
+    assert_failed_usefully(page, what, FROM_DISK, "is corrupt: its sha256 is not the pinned one")
+    console_errors.clear()
+
+
+def test_from_disk_a_missing_runtime_file_says_what_to_do(page, console_errors, site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (pack,) = (copy / "assets" / "runtime").glob("pyodide.asm.wasm.*.js")
+    pack.unlink()
+    page.goto((copy / "index.html").as_uri())
+    assert_failed_usefully(page, LOADED, FROM_DISK, "Could not load")
     console_errors.clear()
 
 
 def test_the_figure_recovers_on_reload_once_the_runtime_is_back(page, console_errors, server_url):
-    page.route("**/pyodide.asm.wasm", abort)
+    page.route(pack_of("pyodide.asm.wasm"), abort)
     page.goto(server_url)
-    assert_failed_usefully(page, "The Python runtime could not be loaded", "Reload the page")
+    assert_failed_usefully(page, LOADED, RELOAD)
     console_errors.clear()
-    page.unroute("**/pyodide.asm.wasm")
+    page.unroute(pack_of("pyodide.asm.wasm"))
     page.reload()
     page.wait_for_selector(READY, timeout=60_000)
     assert page.get_attribute(FIGURE, "data-state") == "ready"

@@ -7,9 +7,9 @@ sliders, the Baseline switch and the arrow keys, at random moments, for PGSITE_S
     PGSITE_SOAK_SECONDS=600 ./dev test tests/test_soak.py -s
 
 Afterwards the figure must be ready, every number it shows finite, the console clean, and memory
-within the benchmark's bound (bench/memory.py: at most 2 MB of growth in the JS heap and in
-Pyodide's wasm memory, each read after a full garbage collection) since a warm-up of the same
-mix. PGSITE_SOAK_SEED replays another sequence.
+within the benchmark's bound (at most 2 MB of growth in the page's JS heap and in the worker's
+wasm memory, each read after a full garbage collection) since a warm-up of the same mix.
+PGSITE_SOAK_SEED replays another sequence.
 """
 
 import math
@@ -18,7 +18,10 @@ import random
 import re
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, READY
+from conftest import READY
+
+from devtools.chromium import launch
+from devtools.worker_probe import watch_workers, worker_reading
 
 pytestmark = pytest.mark.e2e
 
@@ -30,63 +33,27 @@ MiB = 1024 * 1024
 FIGURE = '[data-widget="policy-gradient"]'
 MODES = ("policy", "trajectories", "continuous")
 
-# Keeps the Pyodide instance and the wasm memories the page creates, as bench/probe.js does, so
-# the test can collect Python's garbage and read the wasm heap without a hook in the page.
-PROBE = """
-window.pgSoak = {pyodide: null, memories: []};
-["instantiate", "instantiateStreaming"].forEach((name) => {
-  const original = WebAssembly[name];
-  WebAssembly[name] = function () {
-    return original.apply(WebAssembly, arguments).then((result) => {
-      const exports = (result.instance || result).exports || {};
-      Object.values(exports).forEach((value) => {
-        if (value instanceof WebAssembly.Memory) window.pgSoak.memories.push(value);
-      });
-      return result;
-    });
-  };
-});
-let loader;
-Object.defineProperty(window, "loadPyodide", {
-  configurable: true,
-  get: () => loader,
-  set: (value) => {
-    loader = typeof value !== "function" ? value : function () {
-      return value.apply(this, arguments).then((pyodide) => (window.pgSoak.pyodide = pyodide));
-    };
-  },
-});
-"""
-
-READING = """() => [
-  performance.memory.usedJSHeapSize,
-  Math.max(0, ...window.pgSoak.memories.map((memory) => memory.buffer.byteLength)),
-  window.pgSoak.pyodide.runPython("import gc; gc.collect(); len(gc.get_objects())"),
-]"""
-
 
 @pytest.fixture
 def soak_page(browser):
     """A page in its own Chromium with exact heap sizes; the test fails on any console error."""
-    chromium = browser.browser_type.launch(
-        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--enable-precise-memory-info"]
-    )
+    chromium = launch(browser.browser_type, ["--enable-precise-memory-info"])
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    page.add_init_script(PROBE)
+    watch_workers(page)
     yield page, errors
     chromium.close()
 
 
 def reading(page, cdp):
-    """(JS heap bytes, wasm memory bytes, Python objects) after collecting garbage everywhere."""
-    page.evaluate("() => window.pgSoak.pyodide.runPython('import gc; gc.collect()')")
+    """(page's JS heap bytes, worker's wasm bytes, Python objects) after collecting garbage."""
+    wasm, objects = worker_reading(page)
     for _ in range(2):
         cdp.send("HeapProfiler.collectGarbage")
-    return page.evaluate(READING)
+    return page.evaluate("performance.memory.usedJSHeapSize"), wasm, objects
 
 
 def set_running(page, running):
@@ -106,7 +73,7 @@ def canvas_click(page, rng):
 
 def goal_button(page, rng):
     """Press one of the table's "Make (r, c) the goal" buttons."""
-    buttons = page.locator("[data-pg-goal]")
+    buttons = page.locator("[data-pg-event='goal']")
     if buttons.count():
         buttons.nth(rng.randrange(buttons.count())).click()
 
@@ -118,7 +85,12 @@ def arrow_key(page, rng):
 
 
 ACTIONS = [
-    (4, lambda page, rng: page.locator(f"input[value='{rng.choice(MODES)}']").click()),
+    (
+        4,
+        lambda page, rng: page.locator(
+            f"[data-pg-event='mode'][value='{rng.choice(MODES)}']"
+        ).click(),
+    ),
     (3, canvas_click),
     (2, goal_button),
     (1, lambda page, rng: page.click("[data-pg='reset']")),
@@ -157,7 +129,9 @@ def shown_numbers(page):
         "[data-pg='policy-table'] tbody tr",
         "rows => rows.map(r => Array.from(r.cells, c => c.textContent.trim()))",
     )
-    readout = page.eval_on_selector_all("[data-pg-value]", "slots => slots.map(s => s.textContent)")
+    readout = page.eval_on_selector_all(
+        "[data-pg='continuous-readout'] dd", "slots => slots.map(s => s.textContent)"
+    )
     return rows, readout, page.text_content("[data-pg='status']")
 
 
@@ -192,7 +166,7 @@ def test_a_long_random_session_leaves_the_figure_ready_finite_and_lean(soak_page
 
     actions = act_for(page, errors, rng, SOAK_SECONDS)
     set_running(page, False)
-    page.locator("input[value='policy']").click()
+    page.locator("[data-pg-event='mode'][value='policy']").click()
     after = reading(page, cdp)
 
     heap = (after[0] - before[0]) / MiB
@@ -207,7 +181,7 @@ def test_a_long_random_session_leaves_the_figure_ready_finite_and_lean(soak_page
     assert page.locator("[data-pg='train']").is_enabled()
     assert_finite_and_sane(page)
     for mode in MODES:  # each view still draws and reads out finite numbers
-        page.locator(f"input[value='{mode}']").click()
+        page.locator(f"[data-pg-event='mode'][value='{mode}']").click()
         page.click("[data-pg='step']")
         assert_finite_and_sane(page)
     assert errors == [], "the page logged errors during the soak"

@@ -44,4 +44,5 @@ def settings_for(kind, mapping):
 
 def make_figure(kind, mapping, reduced_motion=False):
     """A fresh figure of this kind with these (checked) settings."""
-    return FIGURES[kind][0](settings_for(kind, mapping), reduced_motion)
+    settings = settings_for(kind, mapping)
+    return FIGURES[kind][0](settings, reduced_motion)

@@ -102,11 +102,13 @@
     });
   }
 
-  // From disk: the runtime's scripts, loaded into this page once (they define pgRuntimePack).
+  // From disk: the runtime's and the wheel's scripts, loaded into this page once (they define
+  // pgRuntimePack), to be handed to each worker.
   function packsFromPage() {
     if (!packsLoaded) {
-      packsLoaded = Promise.all(Object.keys(RUNTIME.files).map(function (name) {
-        return loadScript(url(RUNTIME.files[name].url));
+      var entries = Object.keys(RUNTIME.files).map(function (name) { return RUNTIME.files[name]; });
+      packsLoaded = Promise.all(entries.concat([RUNTIME.wheel]).map(function (entry) {
+        return loadScript(url(entry.url));
       })).then(function () { return window.pgRuntimePack; });
     }
     return packsLoaded;
@@ -124,7 +126,9 @@
     Object.keys(RUNTIME.files).forEach(function (name) {
       files[name] = { url: url(RUNTIME.files[name].url), sha256: RUNTIME.files[name].sha256 };
     });
-    var config = { files: files, wheel: RUNTIME.wheel, lock: RUNTIME.lock,
+    var wheel = { name: RUNTIME.wheel.name, url: url(RUNTIME.wheel.url),
+      sha256: RUNTIME.wheel.sha256 };
+    var config = { files: files, wheel: wheel, lock: RUNTIME.lock,
       index_url: url(RUNTIME.index_url), fromDisk: fromDisk };
     var source = "(" + window.pgWorker.toString() + ")(" + JSON.stringify(config) + ");";
     worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));

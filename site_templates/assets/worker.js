@@ -46,21 +46,20 @@ self.pgWorker = function (config) {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  // One runtime file from its pack: decoded, unzipped, and checked against its pinned sha256.
-  async function unpack(name, pack) {
+  // One file from its pack: decoded, unzipped, and checked against its pinned sha256.
+  async function unpack(name, pack, sha256) {
     if (!pack) { throw new Error(name + " is missing"); }
     var bytes = base64Bytes(pack.b64);
     if (pack.gzip) { bytes = await gunzip(bytes); }
-    var digest = hex(await crypto.subtle.digest("SHA-256", bytes));
-    if (digest !== config.files[name].sha256) {
+    if (hex(await crypto.subtle.digest("SHA-256", bytes)) !== sha256) {
       throw new Error(name + " is corrupt: its sha256 is not the pinned one");
     }
     return bytes;
   }
 
-  function packsFromSite() {
-    var names = Object.keys(config.files);
-    importScripts.apply(null, names.map(function (name) { return config.files[name].url; }));
+  // Served: the packs are scripts of the site, which the worker imports itself.
+  function packsFromSite(entries) {
+    importScripts.apply(null, entries.map(function (entry) { return entry.url; }));
     return self.pgRuntimePack || {};
   }
 
@@ -101,12 +100,18 @@ self.pgWorker = function (config) {
   }
 
   async function boot() {
-    var packs = config.fromDisk ? await packsFromPage() : packsFromSite();
+    var names = Object.keys(config.files);
+    var packs = config.fromDisk ? await packsFromPage()
+      : packsFromSite(names.map(function (name) { return config.files[name]; }));
     var files = {};
-    for (var name of Object.keys(config.files)) { files[name] = await unpack(name, packs[name]); }
-    self.pgRuntimePack = null; // the base64 text is no longer needed
+    for (var name of names) {
+      files[name] = await unpack(name, packs[name], config.files[name].sha256);
+      packs[name] = null; // its base64 text is no longer needed
+    }
     var types = { wasm: "application/wasm", zip: "application/zip", json: "application/json" };
-    // Pyodide asks for its wasm and standard library by URL; answer from memory, by file name.
+    var fetchFromNetwork = self.fetch;
+    // Pyodide asks for its wasm and standard library by URL: while it starts, answer from
+    // memory, by file name. Afterwards fetch is the browser's again, under the page's policy.
     self.fetch = function (url) {
       var name = String(url).split("?")[0].split("/").pop();
       if (!files[name]) { return Promise.reject(new Error("the page's Python has no file " + name)); }
@@ -120,9 +125,12 @@ self.pgWorker = function (config) {
       createPyodideModule: module.default,
       lockFileContents: config.lock
     });
-    progress(1);
-    pyodide.unpackArchive(files[config.wheel], "wheel");
+    self.fetch = fetchFromNetwork;
     files = null;
+    progress(1);
+    var wheel = config.wheel;
+    if (!config.fromDisk) { packsFromSite([wheel]); }
+    pyodide.unpackArchive(await unpack(wheel.name, packs[wheel.name], wheel.sha256), "wheel");
     progress(2);
     host = pyodide.pyimport("pgcore.host");
     postMessage({ type: "booted" });
