@@ -108,8 +108,8 @@ def parse_block(kind, body, line, path, figures_module, number):
         where = line + int(at.group(1)) if at else line
         message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", str(error))
         raise BuildError(
-            f"the figure's settings are not valid TOML: {message}; write one key = value per "
-            "line",
+            f"the figure's settings are not valid TOML: {message}; fix the TOML on this line "
+            '(text in "quotes", lists in [ ], one key = value per line)',
             path,
             where,
         ) from None

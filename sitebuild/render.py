@@ -265,8 +265,7 @@ def figures_html(sources, prose):
             caption,
         )
     except jinja2.TemplateError as error:
-        file, line = _template_frame(error, sources.templates)
-        raise BuildError(f"{error.message}; fix the figure template on this line", file, line)
+        raise template_error(error, sources.templates) from None
     except (KeyError, TypeError, ValueError) as error:
         raise BuildError(
             f"a figure's first frame cannot be drawn: {error!r}; this is a bug in pgcore's "
@@ -295,24 +294,29 @@ def render_template(env, name, context):
     """Render a template; errors name the template file and line they happened at."""
     try:
         return env.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as error:  # an included template, compiled late
-        raise BuildError(
+    except (jinja2.TemplateError, LookupError, TypeError, ValueError) as error:
+        raise template_error(error, env) from None
+
+
+def template_error(error, env):
+    """The BuildError for an error raised while rendering a template, at its file and line."""
+    if isinstance(error, jinja2.TemplateSyntaxError):  # an included template, compiled late
+        return BuildError(
             f"template syntax error: {error.message.rstrip('.')}; fix the template on this line",
             error.filename,
             error.lineno,
-        ) from None
-    except (jinja2.TemplateError, LookupError, TypeError, ValueError) as error:
-        file, line = _template_frame(error, env)
-        message = error.message if isinstance(error, jinja2.TemplateError) else str(error)
-        if isinstance(error, jinja2.UndefinedError):
-            message = (
-                f"undefined template variable: {message}; use a name build.py provides "
-                "(page, asset, root, live_reload: see page_context and render in "
-                "sitebuild/render.py)"
-            )
-        elif not isinstance(error, LookupError):  # asset()'s message says what to do already
-            message = f"{message}; fix the template on this line"
-        raise BuildError(message, file, line) from None
+        )
+    file, line = _template_frame(error, env)
+    message = error.message if isinstance(error, jinja2.TemplateError) else str(error)
+    if isinstance(error, jinja2.UndefinedError):
+        message = (
+            f"undefined template variable: {message}; use a name build.py provides (page, "
+            "asset, root, live_reload: see page_context and render in sitebuild/render.py; "
+            "a figure template's fig: see render_figures in sitebuild/figures.py)"
+        )
+    elif not isinstance(error, LookupError):  # asset()'s message says what to do already
+        message = f"{message}; fix the template on this line"
+    return BuildError(message, file, line)
 
 
 def hashed_name(path, data):

@@ -1,7 +1,8 @@
 """Every bad input ends the build with exit status 1, one line naming file and line, dist/ intact.
 
-Each case edits a copy of the real project (so the cases follow the real content), runs its
-build.py in a subprocess, and checks the message and that the previous dist/ is byte-identical.
+Each case edits a copy of the project on the explainer fixture (tests/fixtures/explainer), runs
+its build.py in a subprocess, and checks the message and that the previous dist/ is
+byte-identical.
 """
 
 import hashlib
@@ -13,7 +14,7 @@ from conftest import build_site
 
 ARTICLE = "content/policy-gradients.md"
 PAGE = "site_templates/page.html"
-WIDGET = "site_templates/widget.html"
+PARTS = "site_templates/figures/_parts.html"
 
 
 def edit(root, name, old, new):
@@ -63,28 +64,28 @@ CASES = {
     "missing field": lambda r: (ARTICLE, 1, removed(r, "description = ") and "'description'"),
     "wrong type": lambda r: (
         ARTICLE,
-        edit(r, ARTICLE, "figure_after = ", "figure_after = 3 #"),
-        "figure_after: expected a string",
+        edit(r, ARTICLE, "description = ", "description = 3 #"),
+        "description: expected a string",
     ),
     "unknown key": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "site = ", "colour = 'red'\nsite = "),
         "unknown key 'colour'",
     ),
-    "bad widget setting": lambda r: (
+    "bad figure setting": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "goal = [0, 2]", "goal = [9, 9]"),
-        "[widget] goal",
+        "figure policy-gradient: goal",
     ),
-    "widget setting of the wrong type": lambda r: (
+    "figure setting of the wrong type": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "rows = 3", 'rows = "3"'),
-        "[widget] rows",
+        "figure policy-gradient: rows",
     ),
-    "figure_after names no section": lambda r: (
+    "unknown figure kind": lambda r: (
         ARTICLE,
-        edit(r, ARTICLE, 'figure_after = "', 'figure_after = "nowhere'),
-        "not a section",
+        edit(r, ARTICLE, "```figure policy-gradient", "```figure spiral"),
+        "unknown figure kind 'spiral'",
     ),
     "unknown LaTeX in the body": lambda r: (
         ARTICLE,
@@ -127,9 +128,9 @@ CASES = {
         after_body_tag(r, "{{ page.subtitle }}"),
         "undefined template variable",
     ),
-    "undefined variable in an included template": lambda r: (
-        WIDGET,
-        edit(r, WIDGET, "<canvas", "{{ widget.nothing }}<canvas"),
+    "undefined variable in a figure template": lambda r: (
+        PARTS,
+        edit(r, PARTS, "<canvas", "{{ fig.nothing }}<canvas"),
         "undefined",
     ),
     "missing asset": lambda r: (

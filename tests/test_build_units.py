@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from pgcore.scene import arrow
 from sitebuild import BuildError
 from sitebuild.frontmatter import parse_front_matter, split_front_matter
 from sitebuild.gather import parse_sections
@@ -61,7 +62,7 @@ def test_svg_has_no_style_attributes_and_fill_none_when_unfilled():
         {"kind": "ellipse", "x": 5, "y": 5, "rx": 2, "ry": 1, "fill": "pit"},
         {"kind": "path", "points": [[0, 0], [1, 1], [2, 0]], "closed": False, "stroke": "ink"},
         {"kind": "path", "points": [[0, 0], [1, 1], [2, 0]], "closed": True, "fill": "a0"},
-        {"kind": "arrow", "x1": 0, "y1": 0, "x2": 10, "y2": 0, "head": 4, "stroke": "ink"},
+        *arrow(0, 0, 10, 0, head=4, stroke="ink"),
         {
             "kind": "text",
             "x": 5,
@@ -77,7 +78,7 @@ def test_svg_has_no_style_attributes_and_fill_none_when_unfilled():
     assert "style=" not in markup
     root = ET.fromstring(markup)
     kinds = [element.tag.removeprefix(SVG) for element in root]
-    assert kinds == ["circle", "ellipse", "polyline", "polygon", "line", "polygon", "text"]
+    assert kinds == ["circle", "ellipse", "polyline", "polygon", "polyline", "polygon", "text"]
     circle, ellipse, polyline, polygon = root[:4]
     assert circle.get("fill") == "none" and circle.get("class") == "s-accent"
     assert ellipse.get("class") == "f-pit" and ellipse.get("fill") is None
@@ -87,20 +88,12 @@ def test_svg_has_no_style_attributes_and_fill_none_when_unfilled():
     assert text.get("class") == "t f-muted" and text.get("text-anchor") == "middle"
 
 
-def test_svg_arrow_head_matches_the_canvas_painter():
-    arrow = {
-        "kind": "arrow",
-        "x1": 0,
-        "y1": 0,
-        "x2": 10,
-        "y2": 0,
-        "head": 4,
-        "stroke": "ink",
-        "lw": 2,
-    }
-    shaft, head = svg_tree(scene(arrow))
-    # painter.js: the shaft stops 0.8 head before the tip; the head is 4 long, 2 * 0.55 * 4 wide.
-    assert (shaft.get("x2"), shaft.get("class"), shaft.get("stroke-width")) == ("6.8", "s-ink", "2")
+def test_an_arrow_reaches_the_svg_as_its_shaft_and_head():
+    # pgcore.scene decides the geometry: the shaft stops 0.8 head before the tip; the head is
+    # 4 long and 2 * 0.55 * 4 wide. The painters only draw the two paths.
+    shaft, head = svg_tree(scene(*arrow(0, 0, 10, 0, head=4, stroke="ink", lw=2)))
+    assert shaft.get("points") == "0,0 6.8,0" and shaft.get("stroke-width") == "2"
+    assert shaft.get("class") == "s-ink" and shaft.get("fill") == "none"
     assert head.get("points") == "10,0 6,2.2 6,-2.2"
     assert head.get("class") == "f-ink"
 
@@ -181,11 +174,12 @@ title = "T"
 lede = "L"
 description = "D"
 site = "S"
-figure_after = "one"
-caption = "C"
+series = "S"
+edition = "E"
 
-[widget]
-rows = 3
+[[legend]]
+mark = "agent"
+text = "A"
 
 [gradient]
 title = "G"
@@ -222,8 +216,8 @@ def parse(text, path="a.md"):
 def test_front_matter_parses_and_locates_keys():
     data, locate, body, first = parse(ARTICLE)
     lines = ARTICLE.splitlines()
-    assert data["widget"] == {"rows": 3}
-    assert lines[locate("widget", "rows") - 1] == "rows = 3"
+    assert data["legend"] == [{"mark": "agent", "text": "A"}]
+    assert lines[locate("legend", 0, "mark") - 1] == 'mark = "agent"'
     assert lines[locate("gradient", "glossary", 0, "meaning") - 1] == 'meaning = "M"'
     assert lines[locate("references", 0, "year") - 1] == "year = 1992"
     assert lines[first - 1] == ""  # the body starts right after the closing +++
@@ -232,12 +226,12 @@ def test_front_matter_parses_and_locates_keys():
 @pytest.mark.parametrize(
     "old, new, line, message",
     [
-        # an array may span lines, so TOML notices the missing ] at the next table's header
-        ("rows = 3", "rows = [3", 12, "not valid TOML"),
-        ("year = 1992", "year = 19.92", 23, "expected a whole number or a string"),
+        # an array may span lines, so TOML notices the missing ] on the next line
+        ('mark = "agent"', 'mark = ["agent"', 11, "not valid TOML"),
+        ("year = 1992", "year = 19.92", 24, "expected a whole number or a string"),
         ('site = "S"\n', "", 1, "missing required key 'site'"),
-        ('venue = "V"', 'venue = "V"\npages = 3', 26, "unknown key 'pages'"),
-        ("symbol = 'x'", "symbol = 3", 18, "gradient.glossary.symbol: expected a string"),
+        ('venue = "V"', 'venue = "V"\npages = 3', 27, "unknown key 'pages'"),
+        ("symbol = 'x'", "symbol = 3", 19, "gradient.glossary.symbol: expected a string"),
     ],
 )
 def test_front_matter_errors_name_the_line(old, new, line, message):
@@ -258,8 +252,8 @@ def test_sections_split_at_level_two_headings():
     _, _, body, first = parse(ARTICLE)
     sections = parse_sections(body, first, "a.md")
     assert [(s.id, s.title, s.line) for s in sections] == [
-        ("one", "One", 28),
-        ("two-x", "Two $x$", 32),
+        ("one", "One", 29),
+        ("two-x", "Two $x$", 33),
     ]
     with pytest.raises(BuildError, match="before the first"):
         parse_sections("intro\n## One\n", 5, "a.md")

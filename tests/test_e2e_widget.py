@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -91,7 +92,8 @@ def train_until(page, condition, timeout_s=90):
             page.wait_for_timeout(250)
     finally:
         page.click("[data-pg='train']")
-    assert page.locator("[data-pg='train']").text_content().strip() == "Train"
+    # The figure answers from its worker: the button says Train once the next frame is painted.
+    expect(page.locator("[data-pg='train']")).to_have_text("Train")
 
 
 def choose_mode(page, mode):
@@ -230,7 +232,8 @@ def test_a_python_error_is_shown_in_the_widget(browser, server_url):
         open_widget(page, server_url)
         page.evaluate(
             """() => { const r = document.querySelector("[data-pg-event='mode']");
-            r.value = 'sideways'; r.checked = true; r.dispatchEvent(new Event('change')); }"""
+            r.value = 'sideways'; r.checked = true;
+            r.dispatchEvent(new Event('change', {bubbles: true})); }"""
         )
         page.wait_for_selector('[data-widget="policy-gradient"][data-state="error"]')
         message = page.locator("[data-pg='error']")

@@ -2,7 +2,7 @@
 file (and line) and says what to do, and the previous site stays as it was.
 
 tests/test_build_errors.py holds the first cases (what its messages must name); this file adds the
-rest of the catalogue (front matter, widget settings, LaTeX, links, templates, the runtime cache,
+rest of the catalogue (front matter, figure settings, LaTeX, links, templates, the runtime cache,
 npm, the output folder) and checks that every message, old and new, carries its advice.
 """
 
@@ -21,21 +21,21 @@ ADVICE = {
     "toml syntax": "fix the TOML on this line",
     "no closing fence": "add one after its last setting",
     "missing field": "add a line description = ",
-    "wrong type": "write figure_after as a string",
+    "wrong type": "write description as a string",
     "unknown key": "remove it or fix its spelling",
-    "bad widget setting": "change goal in the [widget] table",
-    "widget setting of the wrong type": "change rows in the [widget] table",
-    "figure_after names no section": "set it to one of the-concept",
+    "bad figure setting": "fix it in the figure's settings",
+    "figure setting of the wrong type": "fix it in the figure's settings",
+    "unknown figure kind": "use one of policy-gradient, gridworld, gaussian",
     "unknown LaTeX in the body": "fix its spelling or use a command latex2mathml supports",
     "unknown LaTeX in the formula": "fix its spelling or use a command latex2mathml supports",
     "unparsable LaTeX in a symbol": "close every { with a }",
     "LaTeX outside math": "math belongs between $...$",
     "missing linked file": "add the file there or fix the link",
     "root-absolute link": "write it as a path from content/",
-    "link to no section": "link to a section, e.g. #the-concept",
+    "link to no section": "link to a section, e.g. #the-idea",
     "template syntax error": "fix the template on this line",
     "undefined template variable": "use a name build.py provides",
-    "undefined variable in an included template": "use a name build.py provides",
+    "undefined variable in a figure template": "use a name build.py provides",
     "missing asset": "add it there or fix the name",
     "missing stylesheet url": "add the file there or fix the url",
     "script from elsewhere": "put the file in site_templates/assets/",
@@ -116,33 +116,45 @@ CATALOGUE = {
     ),
     "legend mark of no kind": lambda r: (
         ARTICLE,
-        edit(r, ARTICLE, 'mark = "arrow"', 'mark = "star"'),
+        edit(r, ARTICLE, 'mark = "goal"', 'mark = "star"'),
         "'star' is not a mark",
         "use one of agent, bar, arrow, goal, pit, timeout",
     ),
-    "unknown widget setting": lambda r: (
+    "unknown figure setting": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "seed = 7", "seed = 7\ncolour = 'red'") + 1,
-        "[widget] colour: unknown widget setting",
-        "remove it or fix its spelling",
+        "figure policy-gradient: colour: unknown setting",
+        "fix it in the figure's settings",
     ),
     "goal on the pit": lambda r: (
         ARTICLE,
         goal_on_the_pit(r),
-        "[widget] pit: pit (1, 1) is on the goal",
-        "give each of goal, pit, start and walls its own cell",
+        "figure policy-gradient: pit: pit (1, 1) is on the goal",
+        "fix it in the figure's settings",
     ),
     "grid too large": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "rows = 3", "rows = 20"),
-        "[widget] rows: 20 is out of range (2..8)",
-        "change rows in the [widget] table",
+        "figure policy-gradient: rows: 20 is out of range (2..8)",
+        "fix it in the figure's settings",
     ),
     "learning rate out of range": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "lr = 1.0", "lr = 50.0"),
-        "[widget] lr: 50.0 is out of range",
-        "change lr in the [widget] table",
+        "figure policy-gradient: lr: 50.0 is out of range",
+        "fix it in the figure's settings",
+    ),
+    "figure block never closed": lambda r: (
+        ARTICLE,
+        edit(r, ARTICLE, "seed = 7\n```", "seed = 7\n") and line_of(r, ARTICLE, "```figure"),
+        "the figure block opened here has no closing ```",
+        "add a line ``` after its settings",
+    ),
+    "figure block glued to a paragraph": lambda r: (
+        ARTICLE,
+        edit(r, ARTICLE, "the return.\n\n```figure", "the return.\n```figure") + 1,
+        "a figure block must stand on its own",
+        "leave a blank line before and after it",
     ),
     "an inline field holding blocks": lambda r: (
         ARTICLE,
@@ -153,7 +165,7 @@ CATALOGUE = {
     "two sections with one id": lambda r: (
         ARTICLE,
         duplicate_heading(r),
-        "two sections have the id 'the-concept'",
+        "two sections have the id 'the-idea'",
         "give one of them another heading",
     ),
     "text before the first heading": lambda r: (
