@@ -5,8 +5,8 @@ only translate these dicts, so the static figure and the live canvas cannot drif
 
     scene = {"width": W, "height": H, "items": [item, ...]}
 
-Every item has a "kind" (rect, circle, ellipse, path, text; an arrow is a path and a triangle) and optional style keys:
-"fill" and "stroke" name a colour ROLE (absent = none), "lw" is the stroke width, "alpha" the
+Every item has a "kind" (rect, circle, ellipse, path, text; an arrow is a path and a triangle)
+and optional style keys: "fill" and "stroke" name a colour ROLE (absent = none), "lw" is the stroke width, "alpha" the
 opacity, "dash" an [on, off] pattern. Colours are roles, not values, so that light and dark themes
 are the stylesheet's business (CSS custom property --pg-<role>).
 """
@@ -92,7 +92,7 @@ def path(points, closed=False, **style):
 
 
 def arrow(x1, y1, x2, y2, head, **style):
-    """A stroked shaft from (x1, y1) and a solid head of the stroke's colour with its tip at (x2, y2).
+    """A stroked shaft from (x1, y1), and a solid head of the stroke's colour, tip at (x2, y2).
 
     Two items: the shaft, which stops a little inside the head so no gap shows at the join, and
     the head, a triangle `head` long and 1.1 `head` wide (shorter when the arrow is).

@@ -81,9 +81,7 @@ def extract_figures(text, first_line, path, figures_module, numbered_from):
             )
         body = "".join(lines[index + 1 : end])
         number = numbered_from + len(blocks)
-        blocks.append(
-            parse_block(opening.group("kind"), body, line, path, figures_module, number)
-        )
+        blocks.append(parse_block(opening.group("kind"), body, line, path, figures_module, number))
         newline = "\n" if lines[end].endswith("\n") else ""
         out.append(blocks[-1].token + "\n")
         out.extend("\n" for _ in range(index + 1, end))

@@ -154,10 +154,7 @@ def import_pgcore(root):
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:
-        modules = {
-            name: importlib.import_module(f"pgcore.{name}")
-            for name in ("figures", "scene")
-        }
+        modules = {name: importlib.import_module(f"pgcore.{name}") for name in ("figures", "scene")}
     except SyntaxError as error:
         raise BuildError(
             f"pgcore does not import: {error.msg}; fix the syntax on this line",

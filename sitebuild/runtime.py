@@ -13,7 +13,6 @@ import functools
 import hashlib
 import importlib.machinery
 import importlib.util
-import json
 import os
 import shutil
 import subprocess

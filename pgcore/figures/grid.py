@@ -182,4 +182,3 @@ class GridFigure(TrainingFigure):
         if isinstance(theta, list) and len(theta) == self.env.n_states:
             self.policy.theta = SoftmaxPolicy(self.env.n_states, theta=theta).theta
             self.curve = [(0, self._exact())]
-
