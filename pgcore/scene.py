@@ -6,9 +6,9 @@ only translate these dicts, so the static figure and the live canvas cannot drif
     scene = {"width": W, "height": H, "items": [item, ...]}
 
 Every item has a "kind" (rect, circle, ellipse, path, text; an arrow is a path and a triangle)
-and optional style keys: "fill" and "stroke" name a colour ROLE (absent = none), "lw" is the stroke width, "alpha" the
-opacity, "dash" an [on, off] pattern. Colours are roles, not values, so that light and dark themes
-are the stylesheet's business (CSS custom property --pg-<role>).
+and optional style keys: "fill" and "stroke" name a colour ROLE (absent = none), "lw" is the
+stroke width, "alpha" the opacity, "dash" an [on, off] pattern. Colours are roles, not values,
+so that light and dark themes are the stylesheet's business (CSS custom property --pg-<role>).
 """
 
 import math
