@@ -31,7 +31,7 @@ CHUNK = 16  # rollouts between two looks at the clock when training without paci
 REFRESH_S = 0.2  # while training, the curve, status line and tables refresh at most 5 times/s
 REDUCED_MOTION_S = 0.6  # with prefers-reduced-motion, training shows in discrete steps
 CURVE_POINTS = 240  # the learning curve is thinned to at most this many points
-RESUME_S = 1.0  # how often a running figure refreshes what it needs to resume after a restart
+RESUME_S = 0.25  # how often a running figure refreshes what it needs to resume after a restart
 
 # The learning-rate slider is logarithmic: alpha = 10 ** ((position - LR_ZERO) / LR_PER_DECADE).
 LR_STEPS, LR_ZERO, LR_PER_DECADE = 60, 40, 20
