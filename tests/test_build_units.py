@@ -263,8 +263,23 @@ def test_sections_split_at_level_two_headings():
     ]
     with pytest.raises(BuildError, match="before the first"):
         parse_sections("intro\n## One\n", 5, "a.md")
-    with pytest.raises(BuildError, match="two sections"):
-        parse_sections("## One\n## One\n", 5, "a.md")
+    with pytest.raises(BuildError, match=r"LaTeX left unrendered: \\theta") as caught:
+        parse_sections("## One\n## The \\theta trick\n", 5, "a.md")
+    assert caught.value.line == 6
+
+
+def test_section_ids_are_unique_over_the_page_and_keep_every_script():
+    body = "## One\n## One\n## Further reading\n## 你好 世界\n## 🎉\n## 🎉\n## Figure\n"
+    sections = parse_sections(body, 1, "a.md", reserved={"figure", "further-reading"})
+    assert [s.id for s in sections] == [
+        "one",
+        "one-2",
+        "further-reading-2",
+        "你好-世界",
+        "section-5",
+        "section-6",
+        "figure-2",
+    ]
 
 
 # -- names and writing ----------------------------------------------------------------------------
