@@ -27,3 +27,18 @@ class BuildError(Exception):
     def __str__(self):
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+
+REPORT_BUG = "this is a bug in build.py: run it again with --debug and report the traceback"
+
+
+def describe_failure(error):
+    """Return the one-line message for an exception that is not a BuildError (a bug, mostly)."""
+    if isinstance(error, RecursionError):
+        return (
+            f"build.py: error: an input is nested too deeply to build; flatten it, or {REPORT_BUG}"
+        )
+    if isinstance(error, MemoryError):
+        return "build.py: error: out of memory; close other programs or simplify the input"
+    detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+    return f"build.py: error: internal error ({detail}); {REPORT_BUG}"

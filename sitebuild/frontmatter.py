@@ -84,6 +84,13 @@ def parse_front_matter(toml_text, path):
             path,
             line,
         ) from None
+    except RecursionError:
+        raise BuildError(
+            "front matter nested too deeply (arrays or tables inside each other hundreds of "
+            "levels down): flatten it",
+            path,
+            2,
+        ) from None
     lines = toml_text.splitlines()
 
     def locate(*key_path):

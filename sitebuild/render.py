@@ -1,6 +1,7 @@
 """Stage two: turn the gathered sources into the site's files, in memory.
 
-The result maps each output path (relative to dist/) to bytes, or to a file to link or copy.
+The result maps each output path (relative to dist/) to bytes, or to a file to copy (a Verified
+one, from the cache, with the sha256 it must still have).
 Static assets get content-hashed names; every URL the page uses is relative to the page.
 """
 
@@ -20,6 +21,7 @@ from .gather import LOADER, PAGE_TEMPLATE
 from .marks import SourceMarks
 from .markup import RAW_COMMAND, MarkupError, render_latex, render_markdown, unrendered_latex
 from .svg import render_svg
+from .write import Verified
 
 LIVE_RELOAD_TAG = '<script src="__pgsite/livereload.js" defer></script>\n'
 LOADER_MARK = "/* build.py: runtime */ null"
@@ -104,10 +106,15 @@ def bake_loader(script, path, runtime_urls):
 def add_runtime(pinned, wheel, files):
     """Add the runtime files, the wheel, its lock and its file:// script; return their URLs."""
     index_url = f"pyodide/{pinned.version}/"
+    advice = f"delete the folder {pinned.folder} and build again"
     for name in runtime.PAGE_FILES:
-        files[index_url + name] = pinned.folder / name
-    wheel_folder = hashlib.sha256(wheel.read_bytes()).hexdigest()[:8]
-    files[f"assets/wheels/{wheel_folder}/{wheel.name}"] = wheel
+        files[index_url + name] = Verified(pinned.folder / name, pinned.pins[name], advice)
+    wheel_sha256 = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    wheel_advice = f"delete the folder {wheel.parent} and build again"
+    files[f"assets/wheels/{wheel_sha256[:8]}/{wheel.name}"] = Verified(
+        wheel, wheel_sha256, wheel_advice
+    )
+    wheel_folder = wheel_sha256[:8]
     lock = runtime.make_lock(pinned, wheel, f"wheels/{wheel_folder}/")
     lock_bytes = json.dumps(lock, indent=1, sort_keys=True).encode()
     lock_url = hashed_name("assets/pyodide-lock.json", lock_bytes)
