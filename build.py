@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sitebuild import BuildError, describe_failure
 from sitebuild.gather import gather
+from sitebuild.manifest import recover_interrupted
 from sitebuild.render import render
 from sitebuild.runtime import cache_dir
 from sitebuild.write import check_output_location, write_site
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent
 def build(root, out, live_reload=False):
     """Build the site from the project at root into the folder out."""
     check_output_location(out, root)
+    recover_interrupted(out)  # a build killed mid-swap: put its old site back, clear its staging
     # Gather: read and validate the article, templates, assets, widget settings, runtime, wheel.
     sources = gather(root, cache_dir())
     # Render: every file of the site, in memory.

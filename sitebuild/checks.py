@@ -87,7 +87,7 @@ def check_page(html, files, sources, marks):
         if problem:
             raise BuildError(problem, *region.position())
         if "id" in attributes:
-            _claim_id(ids, attributes["id"], region.position())
+            _claim_id(ids, attributes["id"], region)
         for attribute, url in attributes.items():
             if _is_url(attribute):
                 for candidate in _split_srcset(url) if attribute == "srcset" else [url]:
@@ -97,7 +97,7 @@ def check_page(html, files, sources, marks):
                     if fragment:
                         fragment_links.append((node.tag, attribute, candidate, region.position()))
     for tag, attribute, url, position in fragment_links:
-        if urlsplit(url).fragment not in ids:
+        if unquote(urlsplit(url).fragment) not in ids:
             raise BuildError(
                 f"<{local_name(tag)} {attribute}={url!r}>: no element has that id; link to a "
                 f"section, e.g. #{sources.sections[0].id}",
@@ -142,17 +142,19 @@ def _escape(close, start_parent, parent_of, position_of, region):
     return (message, *region.position())
 
 
-def _claim_id(ids, value, position):
-    """Record an id, or raise BuildError if the page already has it."""
+def _claim_id(ids, value, region):
+    """Record an id, or raise BuildError if the page has it: at the content's side, if either is."""
+    here = (region.content, region.position())
     if value in ids:
-        file, line = ids[value]
-        first = f"{Path(file).name}:{line}" if line else Path(file).name
+        (first_content, first), (_, second) = ids[value], here
+        blame, other = (first, second) if first_content and not region.content else (second, first)
+        name = f"{Path(other[0]).name}:{other[1]}" if other[1] else Path(other[0]).name
         raise BuildError(
-            f"the id {value!r} is used twice on the page (first in {first}): ids must be unique; "
+            f"the id {value!r} is used twice on the page (also in {name}): ids must be unique; "
             "rename one",
-            *position,
+            *blame,
         )
-    ids[value] = position
+    ids[value] = here
 
 
 def _check_url(tag, attribute, url, files, sources, position):

@@ -28,6 +28,8 @@ from sitebuild import BuildError
 from sitebuild.runtime import cache_dir, ensure_runtime, read_runtime_pins
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests' own article (the real one in content/ may change at any time).
+FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "site" / "content"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -59,11 +61,16 @@ PROJECT = (
 )
 
 
-def copy_project(root):
-    """Copy what build.py reads (itself included) to root, for tests that edit or serve it."""
+def copy_project(root, content=None):
+    """Copy what build.py reads (itself included) to root, for tests that edit or serve it.
+
+    content: a folder to use as content/ instead of the project's own.
+    """
     root.mkdir(parents=True, exist_ok=True)
     for name in PROJECT:
         source = ROOT / name
+        if name == "content" and content is not None:
+            source = Path(content)
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.is_file():
@@ -191,8 +198,8 @@ def route_cdn(runtime_dir):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, runtime_dir):
-    """A copy of the project with a good dist/ built from it (once per test module)."""
-    root = copy_project(tmp_path_factory.mktemp("project"))
+    """A copy of the project, on the fixture article, with a good dist/ built from it."""
+    root = copy_project(tmp_path_factory.mktemp("project"), content=FIXTURE_CONTENT)
     result = build_site(root, root / "dist")
     assert result.returncode == 0, result.stderr
     return root

@@ -67,11 +67,6 @@ def goal_on_the_pit(root):
     return line_of(root, ARTICLE, "pit = [1, 1]")
 
 
-def duplicate_heading(root):
-    line, heading = first_heading(root)
-    return insert_line(root, ARTICLE, line + 1, heading)
-
-
 def text_before_the_first_heading(root):
     line, _ = first_heading(root)
     return insert_line(root, ARTICLE, line - 1, "A stray paragraph.")
@@ -92,8 +87,10 @@ def article_removed(root):
 
 
 def article_not_utf8(root):
+    line = line_of(root, ARTICLE, "caption = ")  # the first ×
     path = root / ARTICLE
     path.write_bytes(path.read_bytes().replace("×".encode(), "×".encode("latin-1"), 1))
+    return line
 
 
 def pin_removed(root):
@@ -149,12 +146,6 @@ CATALOGUE = {
         edit(r, ARTICLE, 'lede = "', 'lede = "- a list item\\n\\n'),
         "expected one line of inline markdown",
         "write this field as one paragraph",
-    ),
-    "two sections with one id": lambda r: (
-        ARTICLE,
-        duplicate_heading(r),
-        "two sections have the id 'the-concept'",
-        "give one of them another heading",
     ),
     "text before the first heading": lambda r: (
         ARTICLE,
@@ -225,7 +216,7 @@ CATALOGUE = {
     "article not UTF-8": lambda r: (
         ARTICLE,
         article_not_utf8(r),
-        "not UTF-8 text",
+        "column 17: byte 0xd7 is not UTF-8 text",
         "save the file as UTF-8",
     ),
     "runtime pin missing": lambda r: (
