@@ -22,6 +22,10 @@ from .sanitize import content_problem, csp_problem, local_name
 URL_ATTRIBUTES = {"href", "src", "action", "poster", "data", "srcset", "formaction"}
 DATA_URLS = ("-url", "-src", "-href", "-js")  # e.g. the loader's data-lock-url
 VERBATIM = {"code", "pre", "script", "style", "math", "kbd", "samp"}
+STRAY_END_TAG = (
+    "an end tag here closes an element that the content did not open: remove it (content "
+    "must stay inside the place the page gives it)"
+)
 SWALLOWED = (
     "this HTML swallows what follows it (an unclosed <!-- comment or quote, or an element "
     "whose content is raw text, like <textarea> or <title>): close it or remove it"
@@ -33,6 +37,14 @@ class _Region:
 
     def __init__(self, content, file, line=None):
         self.content, self.file, self.line, self.newlines = content, file, line, 0
+        self.last = self.position()  # where the last element or word was
+
+    def advance(self, text):
+        """Move past text, noting the line of its first word."""
+        if text.strip() and self.line:
+            lead = text[: len(text) - len(text.lstrip())]
+            self.last = (self.file, self.line + self.newlines + lead.count("\n"))
+        self.newlines += text.count("\n")
 
     def position(self):
         """Return (file, line) of the text the walk is at."""
@@ -62,12 +74,15 @@ def check_page(html, files, sources, marks):
                     if what == "open"
                     else _Region(False, region.file, region.line)
                 )
-            elif what == "at" and region.content:
+                continue
+            if opened and not _inside(node, opened[-1][1], parent_of):
+                raise BuildError(STRAY_END_TAG, *region.last)  # in the block before
+            if what == "at" and region.content:
                 region.line, region.newlines = where[1], 0
             elif what in ("close", "untrusted"):
                 start, start_parent, before = opened.pop()
                 if parent is not start_parent:
-                    raise BuildError(*_escape(node, start_parent, parent_of, position_of, region))
+                    raise BuildError(*_never_closed(node, start_parent, parent_of, position_of))
                 region = before
             continue
         if kind == "text":
@@ -77,9 +92,9 @@ def check_page(html, files, sources, marks):
             if raw:
                 region.newlines += node.count("\n", 0, raw.start())
                 raise BuildError(unrendered_latex(raw.group(), node), *region.position())
-            region.newlines += node.count("\n")
+            region.advance(node)
             continue
-        position_of[node] = region.position()
+        position_of[node] = region.last = region.position()
         attributes = dict(node.attrib)
         if any(marks.token in value for value in attributes.values()):
             raise BuildError(SWALLOWED, *region.position())
@@ -125,21 +140,25 @@ def _walk(root):
             stack.extend((child, node, False) for child in reversed(node))
 
 
-def _escape(close, start_parent, parent_of, position_of, region):
-    """Say how a fragment left its place, and where: an element never closed, or a stray end tag."""
-    ancestors, node = [], parent_of.get(close)
-    while node is not None and node is not start_parent:
-        ancestors.append(node)
+def _inside(node, ancestor, parent_of):
+    """Tell whether node lies inside ancestor."""
+    while node is not None:
         node = parent_of.get(node)
-    if node is start_parent and ancestors:
-        tag = local_name(ancestors[-1].tag)
-        message = f"<{tag}> is never closed: add </{tag}> in the same paragraph or block"
-        return (message, *position_of.get(ancestors[-1], region.position()))
-    message = (
-        "an end tag here closes an element that the content did not open: remove it "
-        "(content must stay inside the place the page gives it)"
+        if node is ancestor:
+            return True
+    return False
+
+
+def _never_closed(close, start_parent, parent_of, position_of):
+    """Return (message, file, line) for the element a fragment opened and never closed."""
+    element = parent_of.get(close)
+    while parent_of.get(element) is not start_parent:
+        element = parent_of.get(element)
+    tag = local_name(element.tag)
+    return (
+        f"<{tag}> is never closed: add </{tag}> in the same paragraph or block",
+        *position_of[element],
     )
-    return (message, *region.position())
 
 
 def _claim_id(ids, value, region):

@@ -34,6 +34,7 @@ class SourceLines:
         self.line_of_output = None  # 0-based source line of each preprocessed line
         self.element_line = {}
         self.parsing = False
+        self.current_line = first_line  # the block being parsed (where a RecursionError is)
 
     def block_line(self, output_index):
         """Return the source line of the preprocessed line at output_index (0-based)."""
@@ -121,7 +122,7 @@ def _tracking_parse_blocks(parser, positions):
         positions.parsing = True
         total = _line_count(blocks)
         while blocks:
-            line = positions.block_line(total - _line_count(blocks))
+            line = positions.current_line = positions.block_line(total - _line_count(blocks))
             block = blocks[0]
             for processor in parser.blockprocessors:
                 if processor.test(parent, blocks[0]):

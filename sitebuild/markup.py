@@ -116,7 +116,14 @@ def render_markdown(text, inline=False, resolve_link=None, first_line=1, mark=No
     md = markdown.Markdown(
         extensions=[*EXTENSIONS, TrackLines(positions), _Prose(positions, resolve_link, mark)]
     )
-    html = md.convert(text)
+    try:
+        html = md.convert(text)
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        raise MarkupError(
+            "markdown nested too deeply (lists or quotes inside each other hundreds of levels "
+            "down): flatten it",
+            positions.current_line,
+        ) from None
     if inline:
         paragraph = re.fullmatch(r"(<!--[^>]*-->)?<p>(.*)</p>", html, re.S)
         if paragraph is None or "<p>" in paragraph.group(2):

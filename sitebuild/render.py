@@ -151,13 +151,6 @@ class Prose:
             )
         except MarkupError as error:
             raise BuildError(str(error), article, error.line or line) from None
-        except RecursionError:
-            raise BuildError(
-                "markdown nested too deeply (lists or quotes inside each other hundreds of "
-                "levels down): flatten it",
-                article,
-                line,
-            ) from None
         return Markup(f"{self.marks.open(article, line)}{html}{self.marks.close()}")
 
     def field(self, *key_path, inline=False):
