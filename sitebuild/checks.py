@@ -111,6 +111,8 @@ def check_page(html, files, sources, marks):
                     )
                     if fragment:
                         fragment_links.append((node.tag, attribute, candidate, region.position()))
+    if opened:  # a fragment's close mark never came: something swallowed it
+        raise BuildError(SWALLOWED, *region.last)
     for tag, attribute, url, position in fragment_links:
         if unquote(urlsplit(url).fragment) not in ids:
             raise BuildError(
