@@ -23,11 +23,23 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sitebuild import BuildError
 from sitebuild.runtime import cache_dir, ensure_runtime, read_runtime_pins
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis: under CI the same examples every run (derandomized: a red CI is reproducible and
+# never a fluke of the draw); locally a fresh random draw; HYPOTHESIS_PROFILE=long for a long
+# random search. Tests that set max_examples themselves keep their own number.
+settings.register_profile("ci", max_examples=300, derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", max_examples=300, deadline=None)
+settings.register_profile("long", max_examples=5000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
+)
 # The tests' own article (the real one in content/ may change at any time).
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "site" / "content"
 
