@@ -1,5 +1,7 @@
 """The generator's pure parts on hand-made inputs: SVG, LaTeX, markdown, front matter, writing."""
 
+import hashlib
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -8,6 +10,7 @@ import pytest
 from sitebuild import BuildError
 from sitebuild.frontmatter import parse_front_matter, split_front_matter
 from sitebuild.gather import parse_sections
+from sitebuild.manifest import MANIFEST
 from sitebuild.markup import MarkupError, render_latex, render_markdown
 from sitebuild.render import _relative, hashed_name
 from sitebuild.svg import render_svg
@@ -293,8 +296,22 @@ def test_hashed_names_and_relative_urls():
 
 
 def tree(folder):
-    """Map every file under folder to its bytes."""
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Map every file under folder but the manifest to its bytes."""
+    return {
+        p.relative_to(folder): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def test_the_manifest_lists_every_file_with_its_size_and_sha256(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"one", "a/b.txt": b"bb"}, out)
+    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert listed == {
+        "a/b.txt": {"size": 2, "sha256": hashlib.sha256(b"bb").hexdigest()},
+        "index.html": {"size": 3, "sha256": hashlib.sha256(b"one").hexdigest()},
+    }
 
 
 def test_write_swaps_the_new_site_in(tmp_path):
