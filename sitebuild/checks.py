@@ -8,6 +8,7 @@ naming an element, and every id used once. A mistake in content is reported at i
 those are found earlier, with their lines, by scan_template.
 """
 
+import re
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +26,10 @@ VERBATIM = {"code", "pre", "script", "style", "math", "kbd", "samp"}
 STRAY_END_TAG = (
     "an end tag here closes an element that the content did not open: remove it (content "
     "must stay inside the place the page gives it)"
+)
+UNBALANCED = (
+    "unbalanced HTML here: an element is left open across the end of its paragraph, or an end "
+    "tag closes what the content did not open; close every element you open, in the same block"
 )
 SWALLOWED = (
     "this HTML swallows what follows it (an unclosed <!-- comment or quote, or an element "
@@ -120,6 +125,28 @@ def check_page(html, files, sources, marks):
                 f"section, e.g. #{sources.sections[0].id}",
                 *position,
             )
+
+
+def check_fragment(html, marks, file, first_line):
+    """Raise BuildError where a rendered fragment closes what it did not open.
+
+    Parsed alone, as html5lib parses a fragment, content that closes an element it did not
+    open, or closes its own out of order (an inline <b> left open across a paragraph's end),
+    is a parse error; in the page, the same end tag would close the page's element, or the open
+    element would run on into the page. The error's place in the HTML is mapped to the source
+    through the marks before it.
+    """
+    parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+    parser.parseFragment(html, container="div")
+    for (line, column), code, _ in parser.errors:
+        if "end-tag" not in code:
+            continue  # e.g. a bare & or an unknown entity: harmless, as browsers show them
+        lines = html.split("\n")
+        offset = sum(len(text) + 1 for text in lines[: line - 1]) + column
+        source_line, mark_end = first_line, 0
+        for mark in re.finditer(f"<!--({re.escape(marks.token)} at [0-9]+)-->", html[:offset]):
+            source_line, mark_end = marks.read(mark.group(1))[1][1], mark.end()
+        raise BuildError(UNBALANCED, file, source_line + html.count("\n", mark_end, offset))
 
 
 def _walk(root):

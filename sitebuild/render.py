@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import BuildError, runtime
-from .checks import check_page
+from .checks import check_fragment, check_page
 from .gather import LOADER, PAGE_TEMPLATE
 from .marks import SourceMarks
 from .markup import RAW_COMMAND, MarkupError, render_latex, render_markdown, unrendered_latex
@@ -151,6 +151,7 @@ class Prose:
             )
         except MarkupError as error:
             raise BuildError(str(error), article, error.line or line) from None
+        check_fragment(html, self.marks, article, line)
         return Markup(f"{self.marks.open(article, line)}{html}{self.marks.close()}")
 
     def field(self, *key_path, inline=False):

@@ -105,7 +105,12 @@ def test_an_unclosed_element_cannot_take_in_the_page(broken):
 
 def test_a_stray_end_tag_cannot_close_the_page_s_own_elements(broken):
     line = add_to_body(broken, "</section></main><p>Outside.</p>")
-    fails_at(broken, line, "closes an element that the content did not open")
+    fails_at(broken, line, "an end tag closes what the content did not open")
+
+
+def test_an_inline_element_left_open_cannot_run_on_into_the_page(broken):
+    line = add_to_body(broken, "Start of a paragraph,\nthen <b>bold that never ends.")
+    fails_at(broken, line + 1, "an element is left open across the end of its paragraph")
 
 
 def test_an_id_of_the_page_s_own_is_refused_in_content(broken):

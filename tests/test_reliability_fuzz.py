@@ -15,7 +15,7 @@ import tomllib
 
 import pytest
 from conftest import FIXTURE_CONTENT, ROOT, build_site, copy_project
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import build
@@ -218,3 +218,32 @@ def test_the_command_line_prints_no_traceback_for_a_mangled_article(tmp_path, ru
     assert result.stderr.startswith("build.py: error: content/policy-gradients.md:"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (root / "dist").exists()
+
+
+# -- every mistake at its own line, whatever markdown comes before it ------------------------------
+
+MISTAKE = "A slip: $\\nablaa$ here."
+# Blocks that are valid on their own (raw HTML left open or closed twice is an error of its own).
+SOUND = [piece for piece in WELL_FORMED if piece not in ("<!--", "<b>", "</i>", "\r")]
+sound_prose = st.lists(
+    st.sampled_from(SOUND) | st.text(alphabet="abc xyz*_-#>|1.", max_size=8), max_size=8
+).map("".join)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(blocks=st.lists(sound_prose, max_size=6), data=st.data())
+def test_a_mistake_after_any_markdown_is_reported_at_its_own_line(article, blocks, data):
+    lines = REAL_BODY.splitlines(keepends=True)
+    first_body_line = next(n for n, line in enumerate(lines) if line.startswith("## ")) + 1
+    for block in blocks:
+        lines.insert(data.draw(st.integers(first_body_line, len(lines))), f"\n{block}\n")
+    lines.insert(data.draw(st.integers(first_body_line, len(lines))), f"\n{MISTAKE}\n\n")
+    text = f"+++\n{REAL_TOML}+++\n{''.join(lines)}"
+    expected = text.replace("\r\n", "\n").replace("\r", "\n").split("\n").index(MISTAKE) + 1
+    article.write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gather, "ARTICLE", article)
+        with pytest.raises(BuildError) as caught:
+            render(gather.gather(ROOT, cache_dir()))
+    assume("\\nablaa" in caught.value.message)  # not a mistake that the random blocks made
+    assert (caught.value.file, caught.value.line) == (article, expected), caught.value.message
