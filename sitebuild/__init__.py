@@ -1,8 +1,11 @@
 """The site generator behind build.py, split along its stages: gather, render, write.
 
-gather.py reads and validates every input, runtime.py fetches and checks the pinned Pyodide
-runtime and builds the pgcore wheel, render.py turns the inputs into the site's files in memory,
-write.py puts them in place atomically, serve.py rebuilds and serves while you edit.
+gather.py reads and validates every input (textfile.py: the author's text, frontmatter.py, ids.py:
+section ids), runtime.py fetches and checks the pinned Pyodide runtime and builds the pgcore
+wheel, render.py turns the inputs into the site's files in memory (markup.py and lines.py:
+markdown and LaTeX with source lines; marks.py, checks.py, sanitize.py: the finished page
+checked as a browser parses it), write.py puts them in place atomically (manifest.py: only over
+a folder it made), serve.py and httpd.py rebuild and serve while you edit.
 """
 
 from pathlib import Path

@@ -1,8 +1,8 @@
 """Element ids for the article's sections: readable in any script, and unique over the whole page.
 
 A section's id is its heading's slug with the letters of every script kept (like MkDocs'
-slugify_unicode and Hugo's anchors): "Why ML cares" -> why-ml-cares, "مرحبا بالعالم" -> مرحبا-
-بالعالم. The page's own parts (the figure, the legend, "Further reading", ...) and each section's
+slugify_unicode and Hugo's anchors): "Why ML cares" -> why-ml-cares, "你好 世界" -> 你好-世界.
+The page's own parts (the figure, the legend, "Further reading", ...) and each section's
 derived ids (its heading's "<id>-title") are reserved, so a section named like one of them gets
 the next free id instead (further-reading-2). A heading that slugs to nothing (only emoji or
 punctuation) gets section-<n>, n being its place in the article, so its id stays put while the

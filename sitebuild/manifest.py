@@ -13,7 +13,6 @@ the output is missing, then removes them.
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 from . import BuildError
 
@@ -107,8 +106,3 @@ def recover_interrupted(out):
         old = old[:-1]
     for folder in [*old, *staging_folders(out, "new")]:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def manifest_path(out):
-    """Return where out's manifest is."""
-    return Path(out) / MANIFEST

@@ -4,13 +4,16 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 
 from sitebuild import BuildError
+from sitebuild.checks import check_page
 from sitebuild.frontmatter import parse_front_matter, split_front_matter
 from sitebuild.gather import parse_sections
 from sitebuild.manifest import MANIFEST
+from sitebuild.marks import SourceMarks
 from sitebuild.markup import MarkupError, render_latex, render_markdown
 from sitebuild.render import _relative, hashed_name
 from sitebuild.svg import render_svg
@@ -330,3 +333,36 @@ def test_a_failed_write_leaves_the_previous_site(tmp_path):
         write_site({"index.html": b"two", "x": tmp_path / "missing-file"}, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+# -- the page check: content against the allow-list, trusted islands against the CSP ---------------
+
+
+def check(body, marks):
+    """Run the page check on a minimal page around body."""
+    sources = SimpleNamespace(
+        templates=SimpleNamespace(loader=SimpleNamespace(searchpath=["site_templates"])),
+        runtime=SimpleNamespace(cdn_url="https://cdn.example/"),
+        sections=[SimpleNamespace(id="one")],
+    )
+    page = f"<!doctype html><html><head><title>t</title></head><body><main>{body}</main></body>"
+    check_page(page, {"index.html": b""}, sources, marks)
+
+
+def test_html_the_project_makes_may_sit_inside_content_as_a_trusted_island():
+    marks = SourceMarks()
+    figure = (
+        '<figure id="f" data-pg="x"><canvas></canvas><button type="button">Go</button></figure>'
+    )
+    check(f"{marks.open('a.md', 3)}<p>Text</p>{marks.trusted(figure)}{marks.close()}", marks)
+    with pytest.raises(BuildError, match="<figure data-pg=…> is not allowed") as caught:
+        check(f"{marks.open('a.md', 3)}<p>Text</p>\n{figure}{marks.close()}", marks)
+    assert (caught.value.file, caught.value.line) == ("a.md", 4)
+    with pytest.raises(BuildError, match="an onclick attribute"):
+        check(marks.trusted('<button onclick="go()">Go</button>'), marks)
+
+
+def test_the_marks_are_removed_from_the_finished_page():
+    marks = SourceMarks()
+    html = f"{marks.open('a.md', 1)}<p>x</p>{marks.close()}"
+    assert marks.strip(html) == "<p>x</p>"
