@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import BuildError, runtime
 from .checks import check_fragment, check_page
+from .frontmatter import FrontMatterError
 from .gather import LOADER, PAGE_TEMPLATE
 from .marks import SourceMarks
 from .markup import RAW_COMMAND, MarkupError, render_latex, render_markdown, unrendered_latex
@@ -164,10 +165,11 @@ class Prose:
         value = _dig(self.sources.front, key_path)
         raw = RAW_COMMAND.search(value) if isinstance(value, str) else None
         if raw:
-            raise BuildError(
+            raise FrontMatterError(
                 unrendered_latex(raw.group(), value),
                 self.sources.article,
                 self.sources.locate(*key_path),
+                key_path,
             )
         return value
 
@@ -176,11 +178,12 @@ class Prose:
         url = _dig(self.sources.front, key_path)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"[\\\s]", url):
-            raise BuildError(
+            raise FrontMatterError(
                 f"url {url!r} is not a web address: write it as https://host/path, without "
                 "spaces or backslashes",
                 self.sources.article,
                 self.sources.locate(*key_path),
+                key_path,
             )
         return url
 

@@ -10,7 +10,7 @@ import pytest
 
 from sitebuild import BuildError
 from sitebuild.checks import check_page
-from sitebuild.frontmatter import parse_front_matter, split_front_matter
+from sitebuild.frontmatter import FrontMatterError, parse_front_matter, split_front_matter
 from sitebuild.gather import parse_sections
 from sitebuild.manifest import MANIFEST
 from sitebuild.marks import SourceMarks
@@ -250,6 +250,8 @@ def test_front_matter_errors_name_the_line(old, new, line, message):
     with pytest.raises(BuildError) as caught:
         parse(ARTICLE.replace(old, new, 1))
     assert (caught.value.file, caught.value.line) == ("a.md", line)
+    if message != "not valid TOML":
+        assert isinstance(caught.value, FrontMatterError) and caught.value.key
     assert message in caught.value.message
 
 
