@@ -1,8 +1,11 @@
 """The site generator behind build.py, split along its stages: gather, render, write.
 
-gather.py reads and validates every input, runtime.py fetches and checks the pinned Pyodide
-runtime and builds the pgcore wheel, render.py turns the inputs into the site's files in memory,
-write.py puts them in place atomically, serve.py rebuilds and serves while you edit.
+gather.py reads and validates every input (textfile.py: the author's text, frontmatter.py, ids.py:
+section ids), runtime.py fetches and checks the pinned Pyodide runtime and builds the pgcore
+wheel, render.py turns the inputs into the site's files in memory (markup.py and lines.py:
+markdown and LaTeX with source lines; marks.py, checks.py, sanitize.py: the finished page
+checked as a browser parses it), write.py puts them in place atomically (manifest.py: only over
+a folder it made), serve.py and httpd.py rebuild and serve while you edit.
 """
 
 from pathlib import Path
@@ -27,3 +30,18 @@ class BuildError(Exception):
     def __str__(self):
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+
+REPORT_BUG = "this is a bug in build.py: run it again with --debug and report the traceback"
+
+
+def describe_failure(error):
+    """Return the one-line message for an exception that is not a BuildError (a bug, mostly)."""
+    if isinstance(error, RecursionError):
+        return (
+            f"build.py: error: an input is nested too deeply to build; flatten it, or {REPORT_BUG}"
+        )
+    if isinstance(error, MemoryError):
+        return "build.py: error: out of memory; close other programs or simplify the input"
+    detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+    return f"build.py: error: internal error ({detail}); {REPORT_BUG}"

@@ -188,16 +188,23 @@ def render_figures(blocks, templates, figures_module, render_svg, roles, render_
     return html
 
 
-def put_figures(section_html, html, path, blocks):
-    """Replace each figure's token paragraph in a section's HTML by the figure."""
+def put_figures(section_html, html, path, blocks, trusted):
+    """Replace each figure's token paragraph in a section's HTML by the figure.
+
+    trusted(html) marks the figure as the project's own HTML for the page's content checks.
+    """
+    section_html = str(section_html)  # plain text from here: Markup would escape the figure
     for block in blocks:
-        paragraph = f"<p>{block.token}</p>"
-        if paragraph not in section_html:
+        # The paragraph may open with a source mark (a comment) before the token.
+        paragraph = re.compile(rf"<p>((?:<!--[^>]*-->)?)\s*{re.escape(block.token)}\s*</p>")
+        match = paragraph.search(section_html)
+        if match is None:
             raise BuildError(
                 "a figure block must stand on its own: leave a blank line before and after it, "
                 "outside lists and quotes",
                 path,
                 block.line,
             )
-        section_html = section_html.replace(paragraph, html[block.token], 1)
+        figure = match.group(1) + trusted(html[block.token])
+        section_html = section_html[: match.start()] + figure + section_html[match.end() :]
     return Markup(section_html)

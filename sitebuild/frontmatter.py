@@ -45,6 +45,15 @@ SCHEMA = {
 LEGEND_MARKS = ("agent", "bar", "arrow", "goal", "pit", "timeout")
 TYPE_NAMES = {str: "a string", int: "a whole number", dict: "a table", list: "an array"}
 
+
+class FrontMatterError(BuildError):
+    """A mistake at one key of the front matter; `key` is its path, e.g. ('widget', 'goal')."""
+
+    def __init__(self, message, file, line, key=()):
+        super().__init__(message, file, line)
+        self.key = tuple(key)
+
+
 HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 
 
@@ -81,6 +90,13 @@ def parse_front_matter(toml_text, path):
             path,
             line,
         ) from None
+    except RecursionError:
+        raise BuildError(
+            "front matter nested too deeply (arrays or tables inside each other hundreds of "
+            "levels down): flatten it",
+            path,
+            2,
+        ) from None
     lines = toml_text.splitlines()
 
     def locate(*key_path):
@@ -90,11 +106,12 @@ def parse_front_matter(toml_text, path):
     check_table(data, SCHEMA, (), path, locate)
     for index, entry in enumerate(data.get("legend", [])):
         if entry["mark"] not in LEGEND_MARKS:
-            raise BuildError(
+            raise FrontMatterError(
                 f"[[legend]] mark: {entry['mark']!r} is not a mark; use one of "
                 f"{', '.join(LEGEND_MARKS)}",
                 path,
                 locate("legend", index, "mark"),
+                ("legend", index, "mark"),
             )
     return data, locate
 
@@ -104,19 +121,21 @@ def check_table(table, schema, key_path, path, locate):
     where = _table_name(key_path)
     for key in table:
         if key not in schema:
-            raise BuildError(
+            raise FrontMatterError(
                 f"{where}unknown key {key!r}: remove it or fix its spelling "
                 f"(known: {', '.join(schema)})",
                 path,
                 locate(*key_path, key),
+                (*key_path, key),
             )
     for key, (kind, required) in schema.items():
         if key not in table:
             if required:
-                raise BuildError(
+                raise FrontMatterError(
                     f"{where}missing required key {key!r}: {_how_to_add(key, kind, key_path)}",
                     path,
                     locate(*key_path),
+                    (*key_path, key),
                 )
             continue
         value, here = table[key], (*key_path, key)
@@ -179,10 +198,11 @@ def _expect(value, kind, key_path, path, locate):
         return
     wanted = " or ".join(TYPE_NAMES.get(k, k.__name__) for k in kinds)
     name = ".".join(str(part) for part in key_path if isinstance(part, str))
-    raise BuildError(
+    raise FrontMatterError(
         f"{name}: expected {wanted}, got {value!r}; write {name.rpartition('.')[2]} as {wanted}",
         path,
         locate(*key_path),
+        key_path,
     )
 
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from markdown.extensions.toc import slugify
 
 from . import BuildError, runtime
+from .checks import scan_template
 from .figures import extract_figures
 from .frontmatter import parse_front_matter, split_front_matter
+from .ids import section_ids
+from .markup import RAW_COMMAND, unrendered_latex
+from .textfile import read_source
 
 ARTICLE = Path("content") / "policy-gradients.md"
 TEMPLATES = Path("site_templates")
@@ -60,18 +63,18 @@ class Sources:
 def gather(root, cache):
     """Read and check every input of the site under root."""
     article = root / ARTICLE
-    front_text, body, body_line = split_front_matter(read_text(article), article)
+    front_text, body, body_line = split_front_matter(read_source(article, "article"), article)
     front, locate = parse_front_matter(front_text, article)
-    sections = parse_sections(body, body_line, article)
-    pgcore, roles = import_pgcore(root)
-    figures = []
-    for section in sections:
-        section.text, blocks = extract_figures(
-            section.text, section.line + 1, article, pgcore["figures"], len(figures) + 1
-        )
-        section.figures = blocks
-        figures += blocks
     templates = read_templates(root / TEMPLATES)
+    pgcore, roles = import_pgcore(root)
+    # The figures first: their blocks become token lines, and their ids join the page's own,
+    # which no section may take.
+    body, figures = extract_figures(body, body_line, article, pgcore["figures"], 1)
+    page_ids = template_ids(root / TEMPLATES) | {block.id for block in figures}
+    sections = parse_sections(body, body_line, article, reserved=page_ids)
+    ends = [s.line for s in sections[1:]] + [float("inf")]
+    for section, end in zip(sections, ends, strict=True):
+        section.figures = [block for block in figures if section.line < block.line < end]
     assets = read_assets(root / TEMPLATES / "assets")
     try:
         pinned = runtime.ensure_runtime(root / "pyproject.toml", cache)
@@ -98,24 +101,12 @@ def gather(root, cache):
     )
 
 
-def read_text(path):
-    """Read a UTF-8 text file, or raise BuildError saying why not."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BuildError("file not found: the article must be at this path", path) from None
-    except UnicodeDecodeError as error:
-        raise BuildError(
-            f"cannot read: not UTF-8 text ({error.reason} at byte {error.start}); save the file "
-            "as UTF-8",
-            path,
-        ) from None
-    except OSError as error:
-        raise BuildError(f"cannot read: {error.strerror}; make it a readable file", path) from None
+def parse_sections(body, first_line, path, reserved=()):
+    """Split the markdown body at its `## ` headings into sections with ids unique on the page.
 
-
-def parse_sections(body, first_line, path):
-    """Split the markdown body at its `## ` headings into sections with slug ids."""
+    reserved: the ids the page already uses (the templates', the figures'), which no section
+    may take.
+    """
     sections, in_code = [], False
     for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
         if FENCE.match(line):
@@ -123,14 +114,10 @@ def parse_sections(body, first_line, path):
         heading = None if in_code else SECTION_HEADING.match(line)
         if heading:
             title = heading.group(1)
-            section_id = slugify(title, "-")
-            if any(section.id == section_id for section in sections):
-                raise BuildError(
-                    f"two sections have the id {section_id!r}: give one of them another heading",
-                    path,
-                    number,
-                )
-            sections.append(Section(section_id, title, "", number))
+            raw = RAW_COMMAND.search(title)
+            if raw:
+                raise BuildError(unrendered_latex(raw.group(), title), path, number)
+            sections.append(Section("", title, "", number))
         elif sections:
             sections[-1].text += line
         elif line.strip():
@@ -146,6 +133,10 @@ def parse_sections(body, first_line, path):
             path,
             first_line,
         )
+    for section, section_id in zip(
+        sections, section_ids([s.title for s in sections], reserved), strict=True
+    ):
+        section.id = section_id
     return sections
 
 
@@ -189,6 +180,14 @@ def read_templates(folder):
                 error.lineno,
             ) from None
     return env
+
+
+def template_ids(folder):
+    """Return the ids the templates write literally; refuse inline code or styles in them."""
+    ids = set()
+    for path in sorted(folder.rglob("*.html")):
+        ids |= scan_template(path, read_source(path, "template"))
+    return ids
 
 
 @functools.cache

@@ -1,8 +1,10 @@
 """Prose to HTML: markdown through Python-Markdown, LaTeX ($...$) through latex2mathml to MathML.
 
 Math is rendered at build time, so the page ships no math JavaScript. The $...$ spans are taken
-out of markdown's hands by an inline pattern that runs before escapes and emphasis (code spans
-still win: `$x$` in backticks stays code) and stores the MathML in markdown's HTML stash.
+out of markdown's hands before any inline pattern runs (code spans still win: `$x$` in backticks
+stays code) and the MathML goes into markdown's HTML stash. Every error carries the source line
+it concerns, known from the parse itself (sitebuild/lines.py); and, given a `mark`, the HTML
+carries a comment before each block naming its line, for the page's checks (checks.py).
 """
 
 import re
@@ -13,17 +15,24 @@ import latex2mathml.converter
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableExtension
-from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 from markupsafe import Markup
+
+from .lines import SourceLines, TrackLines, text_lines
 
 # Column alignment as align attributes: the default style="text-align: ..." breaks the CSP.
 EXTENSIONS = [TableExtension(use_align_attribute=True), "smarty", "sane_lists"]
 
 # $$display$$ and $inline$; inline math may not start or end with a space (so "$5 and $6" stays
 # text), and a literal dollar is written \$.
-DISPLAY_MATH = r"\$\$((?:[^$\\]|\\.)+?)\$\$"
-INLINE_MATH = r"(?<![\\$])\$(?![\s$])((?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
+DISPLAY_MATH = r"\$\$(?P<display>(?:[^$\\]|\\.)+?)\$\$"
+INLINE_MATH = r"(?<![\\$])\$(?![\s$])(?P<inline>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
+# A code span opens with a run of backticks (not escaped) and closes with a run as long.
+CODE_TICKS = r"(?<!\\)(?P<ticks>`+)"
+MATH_OR_CODE = re.compile(f"{CODE_TICKS}|{DISPLAY_MATH}|{INLINE_MATH}", re.S)
+# Where LaTeX-looking text is verbatim, not prose.
+VERBATIM = {"code", "pre", "kbd", "samp"}
 
 # A LaTeX command that reached the output as text: latex2mathml passes unknown commands through
 # (\foo becomes <mi>\foo</mi>), and a $ that markdown never saw as math leaves \theta as it was.
@@ -47,47 +56,44 @@ PARTS = {
 
 
 class MarkupError(ValueError):
-    """Prose that cannot be rendered; `needle` is the source text to find its line by."""
+    """Prose that cannot be rendered, at `line` of its source (None until the caller knows it)."""
 
-    def __init__(self, message, needle):
+    def __init__(self, message, line=None):
         super().__init__(message)
-        self.needle = needle
+        self.line = line
 
 
 def render_latex(tex, display=False):
     """Render one LaTeX formula to MathML, or raise MarkupError for what latex2mathml can't do."""
     if not _balanced(tex):  # latex2mathml closes a missing } silently
         raise MarkupError(
-            f"cannot parse LaTeX {_quote(tex)}: unbalanced braces; close every {{ with a }}", tex
+            f"cannot parse LaTeX {_quote(tex)}: unbalanced braces; close every {{ with a }}"
         )
     try:
         mathml = latex2mathml.converter.convert(tex, display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises many types, mostly without a message
         raise MarkupError(
             f"cannot parse LaTeX {_quote(tex)}: {_describe(error)}; fix the formula (or, if "
-            "it is not math, write its dollar signs as \\$)",
-            tex,
+            "it is not math, write its dollar signs as \\$)"
         ) from None
     for name in ENVIRONMENT.findall(tex):
         if name.strip() not in ENVIRONMENTS:
             raise MarkupError(
                 f"unsupported LaTeX environment {name.strip()} in {_quote(tex)}: use one of "
-                f"{', '.join(sorted(ENVIRONMENTS))}",
-                tex,
+                f"{', '.join(sorted(ENVIRONMENTS))}"
             )
     try:
         elements = list(ElementTree.fromstring(mathml).iter())
     except ElementTree.ParseError:  # latex2mathml copies a stray & or control character as is
         raise MarkupError(
             f"cannot parse LaTeX {_quote(tex)}: it gives malformed MathML; remove any & outside "
-            "a matrix or cases environment and any control character",
-            tex,
+            "a matrix or cases environment and any control character"
         ) from None
     for element in elements:
         tag = element.tag.rpartition("}")[2]
         if tag in PARTS and len(element) != PARTS[tag][0]:
             raise MarkupError(
-                f"cannot parse LaTeX {_quote(tex)}: {PARTS[tag][1]}; add the missing part", tex
+                f"cannot parse LaTeX {_quote(tex)}: {PARTS[tag][1]}; add the missing part"
             )
     unknown = RAW_COMMAND.search(mathml)
     if unknown:
@@ -95,22 +101,38 @@ def render_latex(tex, display=False):
             f"unknown LaTeX command {unknown.group()} in {_quote(tex)}: fix its spelling or use "
             "a command latex2mathml supports"
         )
-        raise MarkupError(message, unknown.group())
+        raise MarkupError(message)
     return mathml
 
 
-def render_markdown(text, inline=False, resolve_link=None):
-    """Render markdown with $...$ math to Markup; inline drops the one paragraph's <p>."""
-    md = markdown.Markdown(extensions=[*EXTENSIONS, _MathAndLinks(resolve_link)])
-    html = md.convert(text)
+def render_markdown(text, inline=False, resolve_link=None, first_line=1, mark=None):
+    """Render markdown with $...$ math to Markup; inline drops the one paragraph's <p>.
+
+    text starts at first_line of its file; a MarkupError carries the line of its mistake.
+    resolve_link(url) checks and rewrites each link's URL (raising MarkupError without a line);
+    mark(line), if given, names a source line in an HTML comment put before each block.
+    """
+    positions = SourceLines(first_line)
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, TrackLines(positions), _Prose(positions, resolve_link, mark)]
+    )
+    try:
+        html = md.convert(text)
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        raise MarkupError(
+            "markdown nested too deeply (lists or quotes inside each other hundreds of levels "
+            "down): flatten it",
+            positions.current_line,
+        ) from None
     if inline:
-        if html.count("<p>") != 1 or not (html.startswith("<p>") and html.endswith("</p>")):
+        paragraph = re.fullmatch(r"(<!--[^>]*-->)?<p>(.*)</p>", html, re.S)
+        if paragraph is None or "<p>" in paragraph.group(2):
             raise MarkupError(
                 "expected one line of inline markdown, found blocks: write this field as one "
                 "paragraph without lists, headings or blank lines",
-                text.strip(),
+                first_line,
             )
-        html = html[3:-4]
+        html = (paragraph.group(1) or "") + paragraph.group(2)
     return Markup(html)
 
 
@@ -136,44 +158,136 @@ def _describe(error):
     return f"{words}: {error}" if str(error) else words
 
 
-class _MathPattern(InlineProcessor):
-    """Replace a math span by its MathML, stashed so no later pattern touches it."""
+def replace_math(text, line, store):
+    """Replace the $...$ spans of text (outside code spans) by store(MathML); line is text's."""
+    pieces, pos = [], 0
+    while (found := MATH_OR_CODE.search(text, pos)) is not None:
+        if found.group("ticks"):  # a code span: keep it whole, or its backticks if unclosed
+            ticks = found.group("ticks")
+            close = re.compile(f"(?<!`){ticks}(?!`)").search(text, found.end())
+            end = close.end() if close else found.end()
+            pieces.append(text[pos:end])
+            pos = end
+            continue
+        display = found.group("display") is not None
+        tex = found.group("display") if display else found.group("inline")
+        try:
+            mathml = render_latex(tex, display)
+        except MarkupError as error:
+            error.line = line + text.count("\n", 0, found.start())
+            raise
+        pieces += [text[pos : found.start()], store(mathml)]
+        pos = found.end()
+    return "".join(pieces) + text[pos:] if pieces else text
 
-    def __init__(self, pattern, md, display):
-        super().__init__(pattern, md)
-        self.display = display
 
-    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
-        """Stash the MathML for this match."""
-        return self.md.htmlStash.store(render_latex(m.group(1), self.display)), m.start(0), m.end(0)
+class _MathPass(Treeprocessor):
+    """Render the math of every text before inline patterns run (emphasis must not see it)."""
 
-
-class _LinkPass(Treeprocessor):
-    """Send every href and src through resolve_link, which checks and rewrites local ones."""
-
-    def __init__(self, md, resolve_link):
+    def __init__(self, md, positions):
         super().__init__(md)
-        self.resolve_link = resolve_link
+        self.positions = positions
 
     def run(self, root):
-        """Rewrite links in place."""
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                if element.get(attribute) is not None:
-                    element.set(attribute, self.resolve_link(element.get(attribute)))
+        """Replace math spans in place."""
+        for kind, element, line in text_lines(root, self.positions.element_line, 1):
+            if kind == "start" or "$" not in (getattr(element, kind) or ""):
+                continue
+            text = getattr(element, kind)
+            if isinstance(text, AtomicString):  # code blocks
+                continue
+            setattr(element, kind, replace_math(text, line, self.md.htmlStash.store))
 
 
-class _MathAndLinks(Extension):
-    """Register the math patterns (before escapes, after code spans) and the link pass."""
+class _ProsePass(Treeprocessor):
+    """After inline patterns: resolve links and refuse LaTeX left in prose, each at its line."""
 
-    def __init__(self, resolve_link):
+    def __init__(self, md, positions, resolve_link):
+        super().__init__(md)
+        self.positions, self.resolve_link = positions, resolve_link
+
+    def run(self, root):
+        """Check and rewrite in place."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        verbatim = {e for v in root.iter() if v.tag in VERBATIM for e in v.iter()}
+        for kind, element, line in text_lines(root, self.positions.element_line, 1):
+            if kind == "start":
+                self.links(element, line)
+                continue
+            holder = element if kind == "text" else parents.get(element)
+            if holder in verbatim:
+                continue
+            text = getattr(element, kind)
+            raw = RAW_COMMAND.search(text)
+            if raw:
+                raise MarkupError(
+                    unrendered_latex(raw.group(), text), line + text.count("\n", 0, raw.start())
+                )
+
+    def links(self, element, line):
+        """Send the element's href or src through resolve_link."""
+        for attribute in ("href", "src"):
+            url = element.get(attribute)
+            if url is None or self.resolve_link is None:
+                continue
+            try:
+                element.set(attribute, self.resolve_link(url))
+            except MarkupError as error:
+                error.line = line
+                raise
+
+
+class _MarkPass(Treeprocessor):
+    """Put an HTML comment naming its source line before each block (for the page's checks)."""
+
+    def __init__(self, md, positions, mark):
+        super().__init__(md)
+        self.positions, self.mark = positions, mark
+
+    def run(self, root):
+        """Insert the comments."""
+        element_line, last = self.positions.element_line, None
+        places = []
+        for parent in root.iter():
+            if parent.tag == "pre":
+                continue
+            for child in parent:
+                line = element_line.get(child)
+                if line is not None and line != last:
+                    places.append((parent, child, line))
+                    last = line
+        for parent, child, line in places:
+            comment = ElementTree.Comment(self.mark(line))
+            parent.insert(list(parent).index(child), comment)
+
+
+class _Prose(Extension):
+    """Register the math pass (before inline patterns), the prose checks and the line marks."""
+
+    def __init__(self, positions, resolve_link, mark):
         super().__init__()
-        self.resolve_link = resolve_link
+        self.positions, self.resolve_link, self.mark = positions, resolve_link, mark
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
-        """Add the patterns and the link pass to md."""
+        """Add the passes to md; `\\$` is an escaped dollar."""
         md.ESCAPED_CHARS.append("$")
-        md.inlinePatterns.register(_MathPattern(DISPLAY_MATH, md, True), "display-math", 186)
-        md.inlinePatterns.register(_MathPattern(INLINE_MATH, md, False), "inline-math", 185)
-        if self.resolve_link is not None:
-            md.treeprocessors.register(_LinkPass(md, self.resolve_link), "links", 1)
+        md.treeprocessors.register(_MathPass(md, self.positions), "pg-math", 25)
+        md.treeprocessors.register(
+            _ProsePass(md, self.positions, self.resolve_link), "pg-prose", -1
+        )
+        if self.mark is not None:
+            md.treeprocessors.register(_MarkPass(md, self.positions, self.mark), "pg-mark", -2)
+
+
+def unrendered_latex(command, text):
+    """Say that a LaTeX command stands in prose outside $...$."""
+    return (
+        f"LaTeX left unrendered: {command} in “{_one_line(text)}” (math belongs between $...$ "
+        "in the body or a markdown field)"
+    )
+
+
+def _one_line(text, limit=60):
+    """Quote prose in a message on one line, stashed math or HTML shown as …."""
+    text = HTML_PLACEHOLDER_RE.sub("…", text)
+    return " ".join(text.split())[:limit]

@@ -8,7 +8,8 @@ the same scripts; the worker checks every file against its sha256 before using i
 verified the same way, serves both.
 
 Packs of the pinned runtime are made once and kept in the cache beside it (gzip at level 9 of
-13 MB takes seconds), each with a sidecar holding its own sha256, checked on every build.
+13 MB takes seconds), each with a sidecar holding its own sha256, which the write stage checks
+as it copies the pack into the site (write.Verified).
 """
 
 import base64
@@ -17,7 +18,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import BuildError
+from .write import Verified
 
 # Text and wasm shrink well under gzip; the standard library is a zip already.
 GZIPPED = (".js", ".mjs", ".wasm", ".json")
@@ -36,25 +37,19 @@ def make_pack(name, data):
 
 
 def cached_pack(runtime_file, sha256, cache):
-    """Return the pack of a pinned runtime file, made once into the cache and checked each time."""
+    """Return the pack of a pinned runtime file, made once into the cache, as a file to verify."""
     folder = Path(cache) / "packs"
     pack = folder / f"{runtime_file.name}.{sha256[:16]}.js"
     sidecar = pack.with_suffix(".sha256")
-    if pack.is_file() and sidecar.is_file():
-        if _sha256(pack.read_bytes()) == sidecar.read_text(encoding="ascii").strip():
-            return pack
-        raise BuildError(
-            "a cached runtime pack is corrupt or altered: delete it (or the whole folder) and "
-            "build again",
-            pack,
-        )
-    data = make_pack(runtime_file.name, runtime_file.read_bytes())
-    folder.mkdir(parents=True, exist_ok=True)
-    for target, content in ((pack, data), (sidecar, _sha256(data).encode("ascii"))):
-        scratch = target.with_name(f".{target.name}.tmp")
-        scratch.write_bytes(content)
-        scratch.replace(target)
-    return pack
+    if not (pack.is_file() and sidecar.is_file()):
+        data = make_pack(runtime_file.name, runtime_file.read_bytes())
+        folder.mkdir(parents=True, exist_ok=True)
+        for target, content in ((pack, data), (sidecar, _sha256(data).encode("ascii"))):
+            scratch = target.with_name(f".{target.name}.tmp")
+            scratch.write_bytes(content)
+            scratch.replace(target)
+    advice = f"delete {pack} and {sidecar.name} and build again"
+    return Verified(pack, sidecar.read_text(encoding="ascii").strip(), advice)
 
 
 def _sha256(data):

@@ -1,6 +1,7 @@
 """Stage two: turn the gathered sources into the site's files, in memory.
 
-The result maps each output path (relative to dist/) to bytes, or to a file to link or copy.
+The result maps each output path (relative to dist/) to bytes, or to a file to copy (a Verified
+one, from the cache, with the sha256 it must still have).
 Static assets get content-hashed names; every URL the page uses is relative to the page.
 """
 
@@ -15,10 +16,12 @@ import jinja2
 from markupsafe import Markup
 
 from . import BuildError, packs, runtime
-from .checks import check_page
+from .checks import check_fragment, check_page
 from .figures import put_figures, render_figures
+from .frontmatter import FrontMatterError
 from .gather import LOADER, PAGE_TEMPLATE
-from .markup import MarkupError, render_latex, render_markdown
+from .marks import SourceMarks
+from .markup import RAW_COMMAND, MarkupError, render_latex, render_markdown, unrendered_latex
 from .svg import render_svg
 
 LIVE_RELOAD_TAG = '<script src="__pgsite/livereload.js" defer></script>\n'
@@ -40,7 +43,8 @@ def render(sources, live_reload=False):
         "live_reload": live_reload,
     }
     html = render_template(sources.templates, PAGE_TEMPLATE, context)
-    check_page(html, files, sources)
+    check_page(html, files, sources, prose.marks)
+    html = prose.marks.strip(html)
     if live_reload:
         html = html.replace("</body>", LIVE_RELOAD_TAG + "</body>", 1)
     files["index.html"] = html.encode("utf-8")
@@ -127,35 +131,76 @@ def add_runtime(pinned, wheel, files):
 
 
 class Prose:
-    """Renders the article's markdown and LaTeX, turning errors into BuildErrors with lines."""
+    """Renders the article's markdown and LaTeX, turning errors into BuildErrors with lines.
+
+    Each rendered fragment is wrapped in source marks (marks.py) for the page's checks.
+    """
 
     def __init__(self, sources, files):
         self.sources, self.files = sources, files
+        self.marks = SourceMarks()
 
     def markdown(self, text, line, inline=False):
         """Render markdown written at line of the article."""
-        return self._guard(text, line, lambda: render_markdown(text, inline, self.resolve_link))
+        article = self.sources.article
+        try:
+            html = render_markdown(
+                text, inline, self.resolve_link, line, lambda at: self.marks.at(article, at)
+            )
+        except MarkupError as error:
+            raise BuildError(str(error), article, error.line or line) from None
+        check_fragment(html, self.marks, article, line)
+        return Markup(f"{self.marks.open(article, line)}{html}{self.marks.close()}")
 
     def field(self, *key_path, inline=False):
         """Render the markdown of a front-matter field."""
         text = _dig(self.sources.front, key_path)
         return self.markdown(text, self.sources.locate(*key_path), inline)
 
+    def text(self, *key_path):
+        """Return a plain-text front-matter field (the templates escape it), refusing LaTeX."""
+        value = _dig(self.sources.front, key_path)
+        raw = RAW_COMMAND.search(value) if isinstance(value, str) else None
+        if raw:
+            raise FrontMatterError(
+                unrendered_latex(raw.group(), value),
+                self.sources.article,
+                self.sources.locate(*key_path),
+                key_path,
+            )
+        return value
+
+    def url(self, *key_path):
+        """Return a front-matter URL that links out of the site: http(s), nothing hidden in it."""
+        url = _dig(self.sources.front, key_path)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"[\\\s]", url):
+            raise FrontMatterError(
+                f"url {url!r} is not a web address: write it as https://host/path, without "
+                "spaces or backslashes",
+                self.sources.article,
+                self.sources.locate(*key_path),
+                key_path,
+            )
+        return url
+
     def latex(self, *key_path, display=False):
         """Render the LaTeX of a front-matter field to MathML."""
         tex, line = _dig(self.sources.front, key_path), self.sources.locate(*key_path)
-        return self._guard(tex, line, lambda: Markup(render_latex(tex, display)))
+        try:
+            return Markup(render_latex(tex, display))
+        except MarkupError as error:
+            raise BuildError(str(error), self.sources.article, line) from None
 
     def resolve_link(self, url):
         """Check a link from the article and return its URL in the site (files get hashed names)."""
         parts = urlsplit(url)
         if parts.scheme in ("http", "https", "mailto"):
             return url
-        if parts.scheme or parts.netloc or url.startswith("/"):
+        if parts.scheme or parts.netloc or url.startswith(("/", "\\")):
             raise MarkupError(
                 f"link {url!r} must be relative to the article (or http/https): write it as a "
-                "path from content/, e.g. figures/grid.svg",
-                url,
+                "path from content/, e.g. figures/grid.svg"
             )
         if not parts.path:
             return url  # #id: checked against the finished page (checks.py)
@@ -164,27 +209,11 @@ class Prose:
         if not target.is_file() or not target.is_relative_to(folder.resolve()):
             raise MarkupError(
                 f"linked file {parts.path!r} does not exist in content/: add the file there or "
-                "fix the link",
-                url,
+                "fix the link"
             )
         hashed = hashed_name(f"media/{target.name}", target.read_bytes())
         self.files[hashed] = target
         return hashed + (f"#{parts.fragment}" if parts.fragment else "")
-
-    def _guard(self, text, line, render_text):
-        """Run render_text, reporting a MarkupError at the line where its needle appears."""
-        try:
-            return render_text()
-        except MarkupError as error:
-            offset = next(
-                (
-                    n
-                    for n, source_line in enumerate(text.splitlines())
-                    if error.needle.splitlines()[0] in source_line
-                ),
-                0,
-            )
-            raise BuildError(str(error), self.sources.article, line + offset) from None
 
 
 def page_context(sources, prose):
@@ -192,19 +221,23 @@ def page_context(sources, prose):
     front = sources.front
     figures = figures_html(sources, prose)
     return {
-        "title": front["title"],
+        "title": prose.text("title"),
         "lede": prose.field("lede", inline=True),
-        "description": front["description"],
-        "site": front["site"],
-        "series": front.get("series", ""),
-        "volume": front.get("volume", ""),
-        "edition": front.get("edition", ""),
+        "description": prose.text("description"),
+        "site": prose.text("site"),
+        "series": prose.text("series") if "series" in front else "",
+        "volume": prose.text("volume") if "volume" in front else "",
+        "edition": prose.text("edition") if "edition" in front else "",
         "sections": [
             {
                 "id": s.id,
                 "title": s.title,
                 "html": put_figures(
-                    prose.markdown(s.text, s.line + 1), figures, sources.article, s.figures
+                    prose.markdown(s.text, s.line + 1),
+                    figures,
+                    sources.article,
+                    s.figures,
+                    prose.marks.trusted,
                 ),
             }
             for s in sources.sections
@@ -215,16 +248,19 @@ def page_context(sources, prose):
             for i, entry in enumerate(front.get("legend", []))
         ],
         "examples": [
-            {"title": entry["title"], "html": prose.field("examples", i, "body")}
-            for i, entry in enumerate(front.get("examples", []))
+            {
+                "title": prose.text("examples", i, "title"),
+                "html": prose.field("examples", i, "body"),
+            }
+            for i in range(len(front.get("examples", [])))
         ],
         "references": [
             {
-                "authors": ref["authors"],
-                "year": ref["year"],
-                "title": ref["title"],
-                "venue": ref["venue"],
-                "url": ref.get("url"),
+                "authors": prose.text("references", i, "authors"),
+                "year": prose.text("references", i, "year"),
+                "title": prose.text("references", i, "title"),
+                "venue": prose.text("references", i, "venue"),
+                "url": prose.url("references", i, "url") if "url" in ref else None,
                 "note": prose.field("references", i, "note", inline=True) if "note" in ref else "",
             }
             for i, ref in enumerate(front.get("references", []))
@@ -235,7 +271,7 @@ def page_context(sources, prose):
 def gradient_context(gradient, prose):
     """Return the formula box: the formula and glossary symbols as MathML, the rest markdown."""
     return {
-        "title": gradient["title"],
+        "title": prose.text("gradient", "title"),
         "formula": prose.latex("gradient", "formula", display=True),
         "reading": prose.field("gradient", "reading"),
         "glossary": [

@@ -125,11 +125,15 @@ def fetch_runtime(package, version, folder):
 
 
 def build_wheel(root, cache):
-    """Return the pgcore wheel, built through PEP 517 unless the cache has one for these sources."""
+    """Return the pgcore wheel, built through PEP 517 unless the cache has one for these sources.
+
+    A cached wheel is used only if it still has the sha256 recorded beside it when it was built.
+    """
     key = hash_sources(root)
     folder = cache / "wheels" / key
     wheels = sorted(folder.glob("*.whl")) if folder.is_dir() else []
     if wheels:
+        check_cached_wheel(wheels[0], folder)
         return wheels[0]
     import pyproject_hooks
 
@@ -165,8 +169,28 @@ def build_wheel(root, cache):
             raise BuildError(
                 f"the pgcore wheel does not build: {last[0]}", root / "pyproject.toml"
             ) from None
+        checksum(built).write_text(sha256_file(built) + "\n", encoding="ascii")
         built.parent.rename(folder)
     return folder / built.name
+
+
+def checksum(wheel):
+    """Return the file beside a cached wheel that records its sha256."""
+    return wheel.with_name(wheel.name + ".sha256")
+
+
+def check_cached_wheel(wheel, folder):
+    """Raise BuildError unless the cached wheel has the sha256 recorded when it was built."""
+    try:
+        recorded = checksum(wheel).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        recorded = None
+    if recorded != sha256_file(wheel):
+        raise BuildError(
+            "the cached pgcore wheel is corrupt (truncated or altered since it was built): "
+            f"delete the folder {folder} and build again",
+            wheel,
+        )
 
 
 @contextlib.contextmanager
@@ -192,7 +216,7 @@ def pypa_build():
 
 def hash_sources(root):
     """Hash what the wheel is made of: pgcore/, pyproject.toml and the README it embeds."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(b"pgsite wheel cache 2: with a recorded sha256\0")
     files = [
         p
         for p in sorted((root / "pgcore").rglob("*"))

@@ -2,7 +2,8 @@
 
 Stdlib only: the sources are polled for changed mtimes, the page polls a small endpoint for the
 build number and reloads when it changes (livereload.js, added to the page only in this mode).
-While the last build failed, the page is replaced by the error; the server keeps running.
+While the last build failed, the page is replaced by the error; the server keeps running. The
+HTTP side (httpd.py) serves from a bounded pool and closes idle connections.
 """
 
 import html
@@ -15,7 +16,8 @@ import traceback
 from functools import partial
 from pathlib import Path
 
-from . import BuildError
+from . import BuildError, describe_failure
+from .httpd import REQUEST_SECONDS, PooledHTTPServer
 
 WATCHED = ("content", "site_templates", "pgcore", "pyproject.toml", "README.md")
 POLL_SECONDS = 0.25
@@ -39,13 +41,13 @@ class BuildState:
         self.number, self.error = 0, None
 
 
-def serve(rebuild, root, out, port, report):
+def serve(rebuild, root, out, port, report, debug=False):
     """Build, then serve out on 127.0.0.1:port and rebuild on every change until interrupted."""
     state = BuildState()
-    run_build(rebuild, state, report)
+    run_build(rebuild, state, report, debug)
     handler = partial(DevHandler, state, directory=str(out))
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = PooledHTTPServer(("127.0.0.1", port), handler)
     except OSError as error:
         print(
             f"build.py: error: cannot serve on 127.0.0.1:{port}: {error.strerror}; "
@@ -62,15 +64,16 @@ def serve(rebuild, root, out, port, report):
             now = snapshot(root)
             if now != seen:
                 seen = now
-                run_build(rebuild, state, report)
+                run_build(rebuild, state, report, debug)
     except KeyboardInterrupt:
         print("build.py: stopped")
     finally:
         server.shutdown()
+        server.server_close()
     return 0
 
 
-def run_build(rebuild, state, report):
+def run_build(rebuild, state, report, debug=False):
     """Rebuild with a freshly imported pgcore; record and print the outcome."""
     for name in [name for name in sys.modules if name.split(".")[0] == "pgcore"]:
         del sys.modules[name]
@@ -83,8 +86,10 @@ def run_build(rebuild, state, report):
     except BuildError as error:
         state.error = report(error)
         print(state.error, file=sys.stderr, flush=True)
-    except Exception:  # a bug in pgcore or the build must not stop the server either
-        state.error = traceback.format_exc()
+    except Exception as error:  # a bug in pgcore or the build must not stop the server either
+        if debug:
+            traceback.print_exc()
+        state.error = describe_failure(error)
         print(state.error, file=sys.stderr, flush=True)
     state.number += 1
 
@@ -105,6 +110,7 @@ class DevHandler(http.server.SimpleHTTPRequestHandler):
     """Serve the site without caching, plus the build number, livereload.js and the error page."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    timeout = REQUEST_SECONDS  # a request that stalls half-way frees its worker
 
     def __init__(self, state, *args, **kwargs):
         self.state = state

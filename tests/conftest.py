@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from devtools import project as projects
 from devtools.chromium import CHROMIUM, CHROMIUM_ARGS, launch
@@ -28,8 +29,21 @@ from sitebuild.runtime import cache_dir, ensure_runtime
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "build_site", "copy_project", "serving"]
 
+# Hypothesis: under CI the same examples every run (derandomized: a red CI is reproducible and
+# never a fluke of the draw); locally a fresh random draw; HYPOTHESIS_PROFILE=long for a long
+# random search. Tests that set max_examples themselves keep their own number.
+settings.register_profile("ci", max_examples=300, derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", max_examples=300, deadline=None)
+settings.register_profile("long", max_examples=5000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
+)
+
 READY = '[data-widget][data-state="ready"], [data-widget][data-state="error"]'
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The tests' own article (the real one in content/ may change at any time).
+FIXTURE_CONTENT = FIXTURES / "explainer" / "content"
 
 
 def copy_project(root, fixture="explainer"):

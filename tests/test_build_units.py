@@ -1,14 +1,20 @@
 """The generator's pure parts on hand-made inputs: SVG, LaTeX, markdown, front matter, writing."""
 
+import hashlib
+import json
 import re
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 
 from pgcore.scene import arrow
 from sitebuild import BuildError
-from sitebuild.frontmatter import parse_front_matter, split_front_matter
+from sitebuild.checks import check_page
+from sitebuild.frontmatter import FrontMatterError, parse_front_matter, split_front_matter
 from sitebuild.gather import parse_sections
+from sitebuild.manifest import MANIFEST
+from sitebuild.marks import SourceMarks
 from sitebuild.markup import MarkupError, render_latex, render_markdown
 from sitebuild.render import _relative, hashed_name
 from sitebuild.svg import render_svg
@@ -238,6 +244,8 @@ def test_front_matter_errors_name_the_line(old, new, line, message):
     with pytest.raises(BuildError) as caught:
         parse(ARTICLE.replace(old, new, 1))
     assert (caught.value.file, caught.value.line) == ("a.md", line)
+    if message != "not valid TOML":
+        assert isinstance(caught.value, FrontMatterError) and caught.value.key
     assert message in caught.value.message
 
 
@@ -257,8 +265,23 @@ def test_sections_split_at_level_two_headings():
     ]
     with pytest.raises(BuildError, match="before the first"):
         parse_sections("intro\n## One\n", 5, "a.md")
-    with pytest.raises(BuildError, match="two sections"):
-        parse_sections("## One\n## One\n", 5, "a.md")
+    with pytest.raises(BuildError, match=r"LaTeX left unrendered: \\theta") as caught:
+        parse_sections("## One\n## The \\theta trick\n", 5, "a.md")
+    assert caught.value.line == 6
+
+
+def test_section_ids_are_unique_over_the_page_and_keep_every_script():
+    body = "## One\n## One\n## Further reading\n## 你好 世界\n## 🎉\n## 🎉\n## Figure\n"
+    sections = parse_sections(body, 1, "a.md", reserved={"figure", "further-reading"})
+    assert [s.id for s in sections] == [
+        "one",
+        "one-2",
+        "further-reading-2",
+        "你好-世界",
+        "section-5",
+        "section-6",
+        "figure-2",
+    ]
 
 
 # -- names and writing ----------------------------------------------------------------------------
@@ -272,8 +295,22 @@ def test_hashed_names_and_relative_urls():
 
 
 def tree(folder):
-    """Map every file under folder to its bytes."""
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Map every file under folder but the manifest to its bytes."""
+    return {
+        p.relative_to(folder): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def test_the_manifest_lists_every_file_with_its_size_and_sha256(tmp_path):
+    out = tmp_path / "dist"
+    write_site({"index.html": b"one", "a/b.txt": b"bb"}, out)
+    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert listed == {
+        "a/b.txt": {"size": 2, "sha256": hashlib.sha256(b"bb").hexdigest()},
+        "index.html": {"size": 3, "sha256": hashlib.sha256(b"one").hexdigest()},
+    }
 
 
 def test_write_swaps_the_new_site_in(tmp_path):
@@ -292,3 +329,36 @@ def test_a_failed_write_leaves_the_previous_site(tmp_path):
         write_site({"index.html": b"two", "x": tmp_path / "missing-file"}, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+# -- the page check: content against the allow-list, trusted islands against the CSP ---------------
+
+
+def check(body, marks):
+    """Run the page check on a minimal page around body."""
+    sources = SimpleNamespace(
+        templates=SimpleNamespace(loader=SimpleNamespace(searchpath=["site_templates"])),
+        runtime=SimpleNamespace(cdn_url="https://cdn.example/"),
+        sections=[SimpleNamespace(id="one")],
+    )
+    page = f"<!doctype html><html><head><title>t</title></head><body><main>{body}</main></body>"
+    check_page(page, {"index.html": b""}, sources, marks)
+
+
+def test_html_the_project_makes_may_sit_inside_content_as_a_trusted_island():
+    marks = SourceMarks()
+    figure = (
+        '<figure id="f" data-pg="x"><canvas></canvas><button type="button">Go</button></figure>'
+    )
+    check(f"{marks.open('a.md', 3)}<p>Text</p>{marks.trusted(figure)}{marks.close()}", marks)
+    with pytest.raises(BuildError, match="<figure data-pg=…> is not allowed") as caught:
+        check(f"{marks.open('a.md', 3)}<p>Text</p>\n{figure}{marks.close()}", marks)
+    assert (caught.value.file, caught.value.line) == ("a.md", 4)
+    with pytest.raises(BuildError, match="an onclick attribute"):
+        check(marks.trusted('<button onclick="go()">Go</button>'), marks)
+
+
+def test_the_marks_are_removed_from_the_finished_page():
+    marks = SourceMarks()
+    html = f"{marks.open('a.md', 1)}<p>x</p>{marks.close()}"
+    assert marks.strip(html) == "<p>x</p>"

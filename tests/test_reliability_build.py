@@ -32,7 +32,7 @@ ADVICE = {
     "LaTeX outside math": "math belongs between $...$",
     "missing linked file": "add the file there or fix the link",
     "root-absolute link": "write it as a path from content/",
-    "link to no section": "link to a section, e.g. #the-idea",
+    "link to no section": "link to a section, e.g. #the-concept",
     "template syntax error": "fix the template on this line",
     "undefined template variable": "use a name build.py provides",
     "undefined variable in a figure template": "use a name build.py provides",
@@ -67,11 +67,6 @@ def goal_on_the_pit(root):
     return line_of(root, ARTICLE, "pit = [1, 1]")
 
 
-def duplicate_heading(root):
-    line, heading = first_heading(root)
-    return insert_line(root, ARTICLE, line + 1, heading)
-
-
 def text_before_the_first_heading(root):
     line, _ = first_heading(root)
     return insert_line(root, ARTICLE, line - 1, "A stray paragraph.")
@@ -92,8 +87,10 @@ def article_removed(root):
 
 
 def article_not_utf8(root):
+    line = line_of(root, ARTICLE, "×")  # the first ×
     path = root / ARTICLE
     path.write_bytes(path.read_bytes().replace("×".encode(), "×".encode("latin-1"), 1))
+    return line
 
 
 def pin_removed(root):
@@ -116,7 +113,7 @@ CATALOGUE = {
     ),
     "legend mark of no kind": lambda r: (
         ARTICLE,
-        edit(r, ARTICLE, 'mark = "goal"', 'mark = "star"'),
+        edit(r, ARTICLE, 'mark = "arrow"', 'mark = "star"'),
         "'star' is not a mark",
         "use one of agent, bar, arrow, goal, pit, timeout",
     ),
@@ -161,12 +158,6 @@ CATALOGUE = {
         edit(r, ARTICLE, 'lede = "', 'lede = "- a list item\\n\\n'),
         "expected one line of inline markdown",
         "write this field as one paragraph",
-    ),
-    "two sections with one id": lambda r: (
-        ARTICLE,
-        duplicate_heading(r),
-        "two sections have the id 'the-idea'",
-        "give one of them another heading",
     ),
     "text before the first heading": lambda r: (
         ARTICLE,
@@ -237,7 +228,7 @@ CATALOGUE = {
     "article not UTF-8": lambda r: (
         ARTICLE,
         article_not_utf8(r),
-        "not UTF-8 text",
+        "byte 0xd7 is not UTF-8 text",
         "save the file as UTF-8",
     ),
     "runtime pin missing": lambda r: (
