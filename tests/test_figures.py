@@ -258,6 +258,15 @@ def test_the_explainer_hands_training_to_the_view_on_show():
     assert figure.grid.lr == figure.gauss.lr == pytest.approx(0.1)
 
 
+def test_the_policy_tables_goal_buttons_work_in_every_view():
+    # Found by the soak: in Continuous the table is still on the page, and its buttons must
+    # move the grid's goal, not reach the Gaussian.
+    figure = make_figure("policy-gradient", {})
+    press(figure, "mode", "continuous")
+    press(figure, "goal", "2,2")
+    assert figure.grid.env.goal == (2, 2) and figure.mode == "continuous"
+
+
 def test_a_figure_resumes_where_it_was():
     figure = make_figure("policy-gradient", {})
     press(figure, "goal", "2,2")

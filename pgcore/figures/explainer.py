@@ -12,6 +12,7 @@ from .grid import VIEWS, GridFigure
 
 MODES = (*VIEWS, "continuous")
 SHARED = ("lr", "speed", "baseline")  # events both worlds take
+GRID = ("goal",)  # events of the policy table, which belongs to the grid whatever the view
 
 
 class ExplainerFigure:
@@ -37,13 +38,16 @@ class ExplainerFigure:
         return self.gauss if self.mode == "continuous" else self.grid
 
     def handle(self, event):
-        """Switch the mode, or pass the event on: knobs to both worlds, the rest to the shown."""
+        """Switch the mode, or pass the event on: knobs to both worlds, the policy table's to the
+        grid, the rest to the world on show."""
         name = event.get("name")
         if name == "mode":
             self.set_mode(event.get("value"))
         elif name in SHARED:
             self.grid.handle(event)
             self.gauss.handle(event)
+        elif name in GRID:
+            self.grid.handle(event)
         elif name == "reset":
             hidden = self.grid if self.shown is self.gauss else self.gauss
             hidden.handle(event)
