@@ -13,6 +13,7 @@ from .reinforce import (
     rollout,
 )
 from .softmax import SoftmaxPolicy
+from .weights import step_weights, whole_return_weights
 
 __version__ = "0.1.0"
 
@@ -33,4 +34,6 @@ __all__ = [
     "exact_return",
     "returns",
     "rollout",
+    "step_weights",
+    "whole_return_weights",
 ]
