@@ -27,8 +27,8 @@ class Hyperparams:
     """GAE's lambda in [0, 1]: A_t = sum_k (gamma lam)^k delta_{t+k}; 0 is the TD error (low
     variance, biased by the critic), 1 is G_t - V(s_t) (unbiased, noisy)."""
     critic_lr: float = 0.5
-    """Step of the critic in (0, 1]: V(s) moves this fraction of the way to the batch's mean
-    target at s (1 replaces it by that mean)."""
+    """Step of the critic in (0, 1]: V(s) += critic_lr / N * sum over the batch's visits of s
+    of (target - V(s)), never past the mean of those targets (see pgcore.critic)."""
     clip_eps: float = 0.2
     """PPO's epsilon > 0: the ratio pi_theta / pi_old is clipped to [1 - eps, 1 + eps]."""
     epochs: int = 4
