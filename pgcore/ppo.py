@@ -9,6 +9,7 @@ direction its advantage pushes, the clipped term is the smaller one and that ste
 """
 
 import math
+from collections import Counter
 
 from .actor_critic import ActorCritic, discounted
 from .advantages import batch_advantages
@@ -73,11 +74,11 @@ class PPO(ActorCritic):
             for ro, gAs in zip(batch, discounted(advantages, gamma), strict=True)
             for s, a, gA in zip(ro.states, ro.actions, gAs, strict=True)
         ]
-        visited = set(states)
-        theta_old = {s: list(policy.theta[s]) for s in visited}
+        visits = Counter(states)  # each visited state once, with how often it was visited
+        theta_old = {s: list(policy.theta[s]) for s in visits}
         clip_fractions = []
         for _ in range(hp.epochs):
-            pi = [policy.probs(s) if s in visited else None for s in range(policy.n_states)]
+            pi = [policy.probs(s) if s in visits else None for s in range(policy.n_states)]
             _, gradient, clip_fraction = clipped_surrogate(steps, pi, hp.clip_eps, len(batch))
             policy.ascend([None if row is None else [hp.lr * g for g in row] for row in gradient])
             clip_fractions.append(clip_fraction)
@@ -85,6 +86,7 @@ class PPO(ActorCritic):
         self._returns = [ro.G for ro in batch]
         self._diagnostics = {
             "clip_fraction": sum(clip_fractions) / len(clip_fractions),
-            "kl": sum(kl(theta_old[s], policy.theta[s]) for s in states) / len(states),
+            "kl": sum(n * kl(theta_old[s], policy.theta[s]) for s, n in visits.items())
+            / len(states),
             "value_error": value_error,
         }
