@@ -1,14 +1,14 @@
-"""pgcore: the policy-gradient engine behind the explainer, in pure standard-library Python."""
+"""pgcore: the policy-gradient engine behind the explainer, in pure standard-library Python.
 
-from .actor_critic import ActorCritic
+The gradient cloud (pgcore.cloud) and the race (pgcore.race) are imported where they are
+used, not here: the page compiles every module this file imports before it is ready.
+"""
+
 from .algorithms import ALGORITHMS, LABELS, make_learner
-from .cloud import GaussianCloud, GridCloud
 from .critic import Critic
 from .exact import exact_gradient, exact_return
 from .gaussian import ContinuousTask, GaussianPolicy, GaussianTrainer
 from .gridworld import ACTIONS, MOVES, GridWorld
-from .ppo import PPO
-from .race import Race
 from .reinforce import (
     Hyperparams,
     Rollout,
@@ -28,17 +28,12 @@ __all__ = [
     "ALGORITHMS",
     "LABELS",
     "MOVES",
-    "PPO",
-    "ActorCritic",
     "ContinuousTask",
     "Critic",
-    "GaussianCloud",
     "GaussianPolicy",
     "GaussianTrainer",
-    "GridCloud",
     "GridWorld",
     "Hyperparams",
-    "Race",
     "Rollout",
     "SoftmaxPolicy",
     "Trainer",

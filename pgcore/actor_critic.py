@@ -3,6 +3,10 @@
 The actor is the same softmax policy, climbing sum_t gamma^t A_t grad_log_pi(s_t, a_t); the
 critic is a table V(s) learned from the same batches (Konda and Tsitsiklis 2000). A_t is the
 TD error (hp.advantage = "td") or GAE(hp.lam) (pgcore.advantages).
+
+The critic bootstraps at a timeout (pgcore.critic), so these advantages belong to the world
+without the step budget; its J differs from the curve's by at most gamma^H times the chance
+that an episode is still going after H = max_steps steps, which training drives toward 0.
 """
 
 from .advantages import batch_advantages

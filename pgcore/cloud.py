@@ -118,9 +118,18 @@ class GridCloud(Cloud):
     """
 
     def __init__(
-        self, env, policy, cell, actions, gamma=1.0, baseline="none", reward_to_go=True,
-        batch_size=8, seed=0, weights=None,
-    ):  # fmt: skip
+        self,
+        env,
+        policy,
+        cell,
+        actions,
+        gamma=1.0,
+        baseline="none",
+        reward_to_go=True,
+        batch_size=8,
+        seed=0,
+        weights=None,
+    ):
         if baseline not in BASELINES:
             raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {baseline!r}")
         if not isinstance(batch_size, int) or batch_size < 1:

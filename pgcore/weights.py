@@ -1,8 +1,8 @@
 """REINFORCE's per-step weights: how hard each step's log pi(a_t|s_t) is pushed, in one place.
 
 One episode's estimate of dJ/dtheta is sum_t w_t grad_log_pi(s_t, a_t). The functions here give
-the w_t of one episode; every estimator and trainer in pgcore takes them from a `weights=`
-function, so a reader can pass their own (the in-page code editor does).
+the w_t of one episode; REINFORCE's estimators and Trainer, and the gradient cloud, take them
+from a `weights=` function, so a reader can pass their own (the in-page code editor will).
 
 Contract for a replacement: called as weights(rewards, pi_taken, gamma, b) with
   rewards   r_0 .. r_{T-1} of one episode (floats),
