@@ -133,13 +133,13 @@ def _weigh(batch, bs, pi_table, gamma, weights):
         states, actions = ro.states, ro.actions
         pi_taken = None if own else [pi_table[s][a] for s, a in zip(states, actions, strict=True)]
         w, T = weights(ro.rewards, pi_taken, gamma, b), len(states)
-        if len(w) != T:
+        if not own and len(w) != T:
             raise ValueError(f"weights gave {len(w)} w_t for an episode of {T} steps")
         for t in range(T - 1, -1, -1):  # backwards, the order the sums always had
             s, w_t = states[t], w[t]
             chosen[s][actions[t]] += w_t
             visits[s] += w_t
-    if not own:  # pgcore's own weights are finite for finite rewards and baselines
+    if not own:  # pgcore's own weights have the right length, and are finite
         check_finite(visits)
     return chosen, visits
 
