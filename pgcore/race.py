@@ -19,7 +19,8 @@ Z_95 = 1.96  # two-sided 95 % quantile of the normal: the band is mean +- Z_95 *
 class Race:
     """K learners per algorithm on env, each with its own policy from theta = 0, shared hp.
 
-    history[name] is a list of checkpoints, one at the start and one per advance():
+    history[name] is a list of checkpoints, one at the start and one per record() (which
+    advance() calls unless told not to), never two at the same rollout count:
     {"rollouts": rollouts so far per seed, "mean_J": mean exact J over the K seeds,
     "band": 1.96 * std / sqrt(K), the half-width of the 95 % band of that mean (sample std)}.
     budget (rollouts per seed, None for no limit) is where advance() stops training.
@@ -43,24 +44,36 @@ class Race:
             for name in self.algorithms
         }
         self.rollouts = 0  # per seed
-        self.seconds = 0.0  # wall time spent in advance(), for rollouts_per_second
+        self.seconds = 0.0  # wall time spent training and scoring, for rollouts_per_second
         self.history = {name: [self._checkpoint(name)] for name in self.algorithms}
 
     @property
     def finished(self):
         return self.budget is not None and self.rollouts >= self.budget
 
-    def advance(self, n):
-        """Give every learner n more rollouts (fewer at the budget) and record a checkpoint."""
+    def advance(self, n, record=True):
+        """Give every learner n more rollouts (fewer at the budget), then record a checkpoint.
+
+        Scoring is not free: exact J costs every learner about as much as a few rollouts, so
+        a page can train with record=False on most frames and call record() now and then.
+        """
         if self.budget is not None:
             n = min(n, self.budget - self.rollouts)
-        if n <= 0:
+        if n > 0:
+            start = time.perf_counter()
+            for learners in self.learners.values():
+                for learner in learners:
+                    learner.train(n)
+            self.rollouts += n
+            self.seconds += time.perf_counter() - start
+        if record:
+            self.record()
+
+    def record(self):
+        """Append a checkpoint for every algorithm, unless one was taken at this rollout count."""
+        if self.history[self.algorithms[0]][-1]["rollouts"] == self.rollouts:
             return
         start = time.perf_counter()
-        for learners in self.learners.values():
-            for learner in learners:
-                learner.train(n)
-        self.rollouts += n
         for name in self.algorithms:
             self.history[name].append(self._checkpoint(name))
         self.seconds += time.perf_counter() - start
@@ -74,7 +87,7 @@ class Race:
         return {"rollouts": self.rollouts, "mean_J": mean, "band": Z_95 * std / math.sqrt(K)}
 
     def rollouts_per_second(self):
-        """Rollouts trained per second of advance() so far, over all learners (0 before any)."""
+        """Rollouts trained per second spent training and scoring, over all learners (or 0)."""
         total = self.rollouts * self.seeds * len(self.algorithms)
         return total / self.seconds if self.seconds > 0.0 else 0.0
 

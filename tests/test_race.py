@@ -47,6 +47,16 @@ def test_seed_k_is_the_learner_made_with_seed_plus_k():
     assert thetas[0] != thetas[1] != thetas[2]
 
 
+def test_training_without_scoring_then_recording():
+    race = Race(GridWorld(), ("reinforce",), Hyperparams(**HP), seeds=2)
+    race.advance(16, record=False)
+    race.advance(16, record=False)
+    assert race.rollouts == 32 and len(race.history["reinforce"]) == 1
+    race.record()
+    race.record()  # nothing new to score: no second point at 32
+    assert [point["rollouts"] for point in race.history["reinforce"]] == [0, 32]
+
+
 def test_the_budget_stops_the_race():
     race = Race(GridWorld(), ("reinforce",), Hyperparams(**HP), seeds=2, budget=50)
     race.advance(32)
