@@ -97,7 +97,7 @@ def rollouts_to_optimum(learner, env, gamma, budget, every=32):
 # column must be unlearned, and a softmax unlearns a near-certain action slowly (its gradient
 # is proportional to the small probability of the right action), so how long that takes
 # depends on the seed far more than on the algorithm. Seeds 0 to 4 (checked every 32):
-#   reinforce           2048 1952 2016 3136 2880, then 1388352 144352 6848 5728 16864
+#   reinforce           2048 2016 1952 3136 2880, then 1388352 144352 6848 5728 16864
 #   reinforce_baseline  1888 2208 1952 2272 1952, then    3168  26560 8544 6272  5184
 #   actor_critic        2016 2368 1664 2208 2464, then   18752   5472 7072 2720 16640
 #   ppo                 1088  800  832  928  960, then     864   6976 1504 1056   768
