@@ -2,38 +2,16 @@
 
 The estimate of dJ/dtheta from one episode is sum_t w_t * grad_log_pi(s_t, a_t) with
 w_t = gamma^t G_t (reward-to-go, as in Sutton & Barto) or w_t = G_0 (the whole return), minus an
-optional baseline. Every random draw comes from the random.Random passed in.
+optional baseline; those weights come from pgcore.weights, or from a function passed as
+weights=. Every random draw comes from the random.Random passed in.
 """
 
-from dataclasses import dataclass
+from functools import lru_cache
 
+from .hyperparams import Hyperparams  # noqa: F401 (its home was here; callers import it so)
+from .scores import check_finite, dense, score_gradient
 from .softmax import cumulative
-
-
-@dataclass
-class Hyperparams:
-    """The knobs of REINFORCE, shared by the gridworld and the continuous trainer."""
-
-    lr: float = 1.0
-    """Step size alpha: theta += lr * (mean over the batch of the per-episode estimates)."""
-    batch_size: int = 10
-    """Episodes (or samples) averaged into one update; leftovers wait for the next call."""
-    gamma: float = 1.0
-    """Discount in [0, 1]: G_t = r_t + gamma * G_{t+1}; J is the expected discounted return."""
-    reward_to_go: bool = True
-    """Weight step t by gamma^t G_t (what came after it) instead of G_0; both are unbiased,
-    reward-to-go drops the rewards an action could not have caused, so it has less variance."""
-    baseline: bool = True
-    """Subtract from each episode's weight the mean G_0 of the *other* episodes in its batch.
-    Leaving the episode itself out keeps the baseline independent of its actions: no bias."""
-
-    def __post_init__(self):
-        if not 0.0 <= self.lr < float("inf"):
-            raise ValueError(f"lr must be finite and >= 0, got {self.lr!r}")
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
-        if not 0.0 <= self.gamma <= 1.0:
-            raise ValueError(f"gamma must be in [0, 1], got {self.gamma!r}")
+from .weights import step_weights, whole_return_weights
 
 
 class Rollout:
@@ -58,6 +36,12 @@ def returns(rewards, gamma):
         G_t = rewards[t] + gamma * G_t
         out[t] = G_t
     return out
+
+
+@lru_cache(maxsize=16)
+def _discounts(gamma, horizon):
+    """(gamma^0, ..., gamma^(horizon-1)), kept: a trainer asks for the same ones every batch."""
+    return tuple(gamma**t for t in range(horizon))
 
 
 class _Sampler:
@@ -89,7 +73,7 @@ class _Sampler:
         self.goal_state = env.state(env.goal)
         self.max_steps = env.max_steps
         self.gamma = gamma
-        self.discounts = [gamma**t for t in range(env.max_steps)]
+        self.discounts = _discounts(gamma, env.max_steps)
 
     def roll(self, rng):
         """Run one episode (4 actions: a = first index with u < cum[a], cum[3] = 1)."""
@@ -129,72 +113,69 @@ def _baselines(batch, baseline):
     return leave_one_out([ro.G for ro in batch]) if baseline else [0.0] * len(batch)
 
 
-def _weigh(batch, bs, sampler, reward_to_go):
-    """Sum over the batch (episode i with baseline bs[i]) of sum_t w_t onehot(a_t) per state
-    (chosen) and of w_t (visits).
+def _weights_for(weights, reward_to_go):
+    """The weights function to use: the one given, else the default for reward_to_go."""
+    if weights is not None:
+        return weights
+    return step_weights if reward_to_go else whole_return_weights
 
-    grad_log_pi(s, a) = onehot(a) - pi(.|s), so the batch's summed estimate at state s is
-    chosen[s] - visits[s] * pi(.|s): the pi part is applied once per state, not per step.
+
+def _weigh(batch, bs, pi_table, gamma, weights):
+    """score_sums of the batch with w = weights(rewards, pi_taken, gamma, bs[i]) for episode i.
+
+    The same loop as score_sums, fused with the weights call: this is the page's hot path.
     """
-    n_states = len(sampler.pi_table)
+    n_states = len(pi_table)
     chosen, visits = [[0.0] * 4 for _ in range(n_states)], [0.0] * n_states
-    gamma, discounts = sampler.gamma, sampler.discounts
+    # pgcore's own weights never read pi_taken (see pgcore.weights): look it up for others only
+    own = weights is step_weights or weights is whole_return_weights
     for ro, b in zip(batch, bs, strict=True):
         states, actions = ro.states, ro.actions
-        if reward_to_go:
-            rewards, G_t = ro.rewards, 0.0
-            for t in range(len(rewards) - 1, -1, -1):
-                G_t = rewards[t] + gamma * G_t
-                # gamma^t G_t is the part of G_0 earned from t on, so b (a guess at G_0) fits it
-                w = discounts[t] * G_t - b
-                s = states[t]
-                chosen[s][actions[t]] += w
-                visits[s] += w
-        else:
-            w = ro.G - b  # the whole return R(tau) weighs every step
-            for s, a in zip(states, actions, strict=True):
-                chosen[s][a] += w
-                visits[s] += w
+        pi_taken = None if own else [pi_table[s][a] for s, a in zip(states, actions, strict=True)]
+        w, T = weights(ro.rewards, pi_taken, gamma, b), len(states)
+        if not own and len(w) != T:
+            raise ValueError(f"weights gave {len(w)} w_t for an episode of {T} steps")
+        for t in range(T - 1, -1, -1):  # backwards, the order the sums always had
+            s, w_t = states[t], w[t]
+            chosen[s][actions[t]] += w_t
+            visits[s] += w_t
+    if not own:  # pgcore's own weights have the right length, and are finite
+        check_finite(visits)
     return chosen, visits
 
 
-def _gradient(chosen, visits, pi_table, scale):
-    """scale * (chosen[s] - visits[s] * pi(.|s)); None for states no episode touched."""
-    return [
-        None
-        if pi is None or (not v and not any(c_row))
-        else [scale * (c - v * p) for c, p in zip(c_row, pi, strict=True)]
-        for c_row, v, pi in zip(chosen, visits, pi_table, strict=True)
-    ]
-
-
-def _dense(gradient, n_actions=4):
-    return [[0.0] * n_actions if row is None else row for row in gradient]
-
-
-def episode_gradients(env, policy, episodes, rng, gamma=1.0, baseline=False, reward_to_go=True):
+def episode_gradients(
+    env, policy, episodes, rng, gamma=1.0, baseline=False, reward_to_go=True, weights=None
+):
     """One REINFORCE estimate of dJ/dtheta per episode (the samples estimate_gradient averages).
 
     With the baseline, episode i's estimate uses the other episodes' returns (leave-one-out).
+    weights replaces the per-step weights (see pgcore.weights); None picks step_weights, or
+    whole_return_weights when reward_to_go is False.
     """
     sampler = _Sampler(env, policy, gamma)
     batch = [sampler.roll(rng) for _ in range(episodes)]
+    weights = _weights_for(weights, reward_to_go)
     samples = []
     for ro, b in zip(batch, _baselines(batch, baseline), strict=True):
-        chosen, visits = _weigh([ro], [b], sampler, reward_to_go)
-        samples.append(_dense(_gradient(chosen, visits, sampler.pi_table, 1.0)))
+        chosen, visits = _weigh([ro], [b], sampler.pi_table, gamma, weights)
+        samples.append(dense(score_gradient(chosen, visits, sampler.pi_table, 1.0)))
     return samples
 
 
-def estimate_gradient(env, policy, episodes, rng, gamma=1.0, baseline=False, reward_to_go=True):
+def estimate_gradient(
+    env, policy, episodes, rng, gamma=1.0, baseline=False, reward_to_go=True, weights=None
+):
     """The Monte-Carlo REINFORCE estimate of dJ/dtheta (theta's shape); the policy is unchanged.
 
-    Unbiased for exact_gradient(env, policy, gamma) with or without the baseline.
+    Unbiased for exact_gradient(env, policy, gamma) with or without the baseline (with the
+    default weights). weights is as in episode_gradients.
     """
     sampler = _Sampler(env, policy, gamma)
     batch = [sampler.roll(rng) for _ in range(episodes)]
-    chosen, visits = _weigh(batch, _baselines(batch, baseline), sampler, reward_to_go)
-    return _dense(_gradient(chosen, visits, sampler.pi_table, 1.0 / episodes))
+    weights = _weights_for(weights, reward_to_go)
+    chosen, visits = _weigh(batch, _baselines(batch, baseline), sampler.pi_table, gamma, weights)
+    return dense(score_gradient(chosen, visits, sampler.pi_table, 1.0 / episodes))
 
 
 class Trainer:
@@ -202,40 +183,59 @@ class Trainer:
 
     theta is read once when a batch starts, so every episode of a batch is sampled from the
     pi its gradient is taken at. Moving the goal or pit drops a half-collected batch: those
-    episodes were played in a different world.
+    episodes were played in a different world. Learners with another update (actor-critic,
+    PPO) subclass it and replace _update.
+
+    weights: the per-step weights function (see pgcore.weights); None picks step_weights, or
+    whole_return_weights while hp.reward_to_go is False. baseline: True or False fixes the
+    leave-one-out baseline on or off; None follows hp.baseline.
     """
 
-    def __init__(self, env, policy, hp, rng):
+    def __init__(self, env, policy, hp, rng, weights=None, baseline=None):
         _Sampler(env, policy, hp.gamma)  # fail now, not mid-animation, on a shape mismatch
         self.env, self.policy, self.hp, self.rng = env, policy, hp, rng
+        self.weights, self.baseline = weights, baseline
         self.rollouts_done = 0
         self.updates_done = 0
+        self._returns = []  # G_0 of the last update's episodes
+        self._diagnostics = {}  # what a subclass's last update measured
         self._pending = []
         self._sampler = None  # pi of the batch in progress
         self._layout = None
 
     def train(self, n_rollouts):
         """Play n_rollouts episodes, updating theta after every hp.batch_size of them."""
-        env, pending, made = self.env, self._pending, []
+        env, pending, made, rng = self.env, self._pending, [], self.rng
+        batch_size, sampler = self.hp.batch_size, self._sampler
         for _ in range(n_rollouts):
             if self._layout != env.layout_version:
                 pending.clear()
                 self._layout = env.layout_version
             if not pending:
-                self._sampler = _Sampler(env, self.policy, self.hp.gamma)
-            ro = self._sampler.roll(self.rng)
+                sampler = self._sampler = _Sampler(env, self.policy, self.hp.gamma)
+            ro = sampler.roll(rng)
             made.append(ro)
             pending.append(ro)
-            if len(pending) >= self.hp.batch_size:
+            if len(pending) >= batch_size:
                 self._update()
+                self.updates_done += 1
+                pending.clear()
         self.rollouts_done += n_rollouts
         return made
+
+    @property
+    def stats(self):
+        """Diagnostics of the last update as plain floats ({} before the first one)."""
+        if not self._returns:
+            return {}
+        return {"mean_return": sum(self._returns) / len(self._returns), **self._diagnostics}
 
     def _update(self):
         """theta += lr * (1/N) sum_i sum_t w_t grad_log_pi(s_t, a_t) over the pending batch."""
         hp, batch, sampler = self.hp, self._pending, self._sampler
-        bs = _baselines(batch, hp.baseline)
-        chosen, visits = _weigh(batch, bs, sampler, hp.reward_to_go)
-        self.policy.ascend(_gradient(chosen, visits, sampler.pi_table, hp.lr / len(batch)))
-        self.updates_done += 1
-        batch.clear()
+        self._returns = G = [ro.G for ro in batch]
+        baseline = hp.baseline if self.baseline is None else self.baseline
+        bs = leave_one_out(G) if baseline else [0.0] * len(batch)
+        weights = _weights_for(self.weights, hp.reward_to_go)
+        chosen, visits = _weigh(batch, bs, sampler.pi_table, sampler.gamma, weights)
+        self.policy.ascend(score_gradient(chosen, visits, sampler.pi_table, hp.lr / len(batch)))
