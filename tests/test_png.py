@@ -210,7 +210,7 @@ def test_text_anchors_on_x_and_centres_on_y():
 
 
 def test_text_draws_in_ink_unless_it_has_a_fill():
-    text = {"kind": "text", "x": 50, "y": 30, "text": "■■■", "size": 30, "anchor": "middle"}
+    text = {"kind": "text", "x": 50, "y": 30, "text": "HHH", "size": 30, "anchor": "middle"}
     plain, coloured = draw(text), draw(text | {"fill": "pit"})
     assert darkest(plain) < 60
     assert any(near(c, PIT, 10) for c in colours(coloured))
@@ -225,6 +225,13 @@ def test_half_alpha_over_paper_blends_to_the_midpoint():
     assert near(at(image, 25, 30), mix(A0, 0.5), 2)
     assert near(at(image, 70, 30), mix(PIT, 0.25), 2)
     assert blank(image, 50, 30)
+
+
+def test_translucent_text_blends_like_any_other_item():
+    text = {"kind": "text", "x": 50, "y": 30, "text": "HHH", "size": 40, "anchor": "middle"}
+    image = draw(text | {"weight": "bold", "fill": "pit", "alpha": 0.5})
+    assert any(near(c, mix(PIT, 0.5), 2) for c in colours(image))  # inside the stems
+    assert max(share(c, PIT) for c in colours(image)) < 0.65  # ringing at most, never opaque
 
 
 def test_alpha_applies_once_to_an_items_fill_and_stroke_together():
