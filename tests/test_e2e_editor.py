@@ -250,8 +250,13 @@ def test_brackets_match_and_a_long_text_scrolls_and_selects(editor_page):
     editor_page.locator(".cm-scroller").hover()
     for _ in range(40):
         editor_page.mouse.wheel(0, 400)
-    editor_page.wait_for_function("() => document.querySelector('.cm-scroller').scrollTop > 0")
-    assert "200" in line_numbers(editor_page) and "1" not in line_numbers(editor_page)
+    # CodeMirror draws the lines (and their numbers) of the new viewport after the scroll.
+    editor_page.wait_for_function(
+        """() => [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')]
+             .some((e) => e.textContent === '200' && getComputedStyle(e).visibility !== 'hidden')"""
+    )
+    assert editor_page.evaluate("document.querySelector('.cm-scroller').scrollTop") > 0
+    assert "1" not in line_numbers(editor_page)
     editor_page.keyboard.press("Control+End")
     editor_page.keyboard.press("Shift+ArrowUp")
     editor_page.keyboard.press("Shift+ArrowUp")
