@@ -1,7 +1,7 @@
 """Scenes (pgcore.scene's plain data) to PNG with Pillow: the figure in a shared link's preview.
 
 The third painter beside painter.js (canvas) and svg.py (SVG). Like them it decides nothing about
-the figure: each primitive becomes Pillow drawing calls, with the same arrow geometry, round caps
+the figure: each primitive becomes Pillow drawing calls (an arrow is two paths), round caps
 and joins, dash phase and centred text, and colours looked up by role in a palette read from the
 stylesheet's --pg-<role> custom properties, so the three share one set of colours.
 
@@ -17,8 +17,6 @@ import math
 
 import fontpkg
 from PIL import Image, ImageDraw, ImageFont
-
-from .svg import HEAD_HALF_WIDTH, SHAFT_INTO_HEAD
 
 SUPERSAMPLE = 2
 CORNER_STEPS = 8  # points on each rounded corner of a dashed rect
@@ -122,29 +120,12 @@ def _paint_item(pen, item, palette):
             pen.draw.polygon([pen.point(*point) for point in points], fill=fill)
         if stroke and points:
             _stroke(pen, points, stroke, lw, dash, closed=item.get("closed", False))
-    elif kind == "arrow":
-        _arrow(pen, item, stroke, lw, dash)
     elif kind == "text":
         anchor, font = _text_style(pen, item)
         colour = fill or role_colour(palette, "ink", kind)
         pen.draw.text(pen.point(item["x"], item["y"]), str(item["text"]), colour, font, anchor)
     else:
         raise ValueError(f"unknown scene item kind {kind!r}")
-
-
-def _arrow(pen, item, colour, lw, dash):
-    """Paint an arrow: a shaft ending inside a solid head of the stroke's colour, tip at x2, y2."""
-    x1, y1, x2, y2, head = (item[key] for key in ("x1", "y1", "x2", "y2", "head"))
-    length = math.hypot(x2 - x1, y2 - y1)
-    if colour is None or length == 0:
-        return
-    ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    back = min(head, length)
-    end = back * (1 - SHAFT_INTO_HEAD)
-    _stroke(pen, [(x1, y1), (x2 - ux * end, y2 - uy * end)], colour, lw, dash, closed=False)
-    bx, by, half = x2 - ux * back, y2 - uy * back, back * HEAD_HALF_WIDTH
-    corners = [(x2, y2), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
-    pen.draw.polygon([pen.point(*corner) for corner in corners], fill=colour)
 
 
 def _stroke(pen, points, colour, lw, dash, closed):
@@ -232,11 +213,9 @@ def _pixel_extent(pen, item):
             xs, ys = (item["x"] - rx, item["x"] + rx), (item["y"] - ry, item["y"] + ry)
         elif kind == "path":
             xs, ys = [p[0] for p in item["points"]] or [0], [p[1] for p in item["points"]] or [0]
-        elif kind == "arrow":
-            xs, ys = (item["x1"], item["x2"]), (item["y1"], item["y2"])
         else:
             raise ValueError(f"unknown scene item kind {kind!r}")
-        pad = item.get("lw", 1) + item.get("head", 0)
+        pad = item.get("lw", 1)
         box = pen.box(min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
     return (
         math.floor(box[0]) - 2,

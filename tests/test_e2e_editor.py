@@ -6,15 +6,13 @@ is recorded from before the first script runs, and any console error fails the t
 page fixture), so each test also proves that what it did broke no rule of the policy.
 """
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 
 import pytest
-from conftest import ROOT, QuietHandler
+from conftest import ROOT
 
+from devtools.serving import serving
 from sitebuild import BuildError
 from sitebuild.editor import build_editor
 from sitebuild.runtime import cache_dir
@@ -104,12 +102,8 @@ def editor_folder(tmp_path_factory, editor_bundle):
 @pytest.fixture(scope="module")
 def editor_server(editor_folder):
     """The folder served over http on 127.0.0.1 (a free port)."""
-    handler = functools.partial(QuietHandler, directory=str(editor_folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/index.html"
-    server.shutdown()
-    server.server_close()
+    with serving(editor_folder) as url:
+        yield url + "index.html"
 
 
 @pytest.fixture(params=["http", "file"])

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pgcore.explainer import MODES, Explainer
-from pgcore.scene import ROLES
+from pgcore.figures import make_figure
+from pgcore.figures.explainer import MODES
+from pgcore.scene import ROLES, arrow
 from sitebuild.palette import palette_from_css
 from sitebuild.png import render_png
 from sitebuild.social import render_social_image
@@ -176,8 +177,7 @@ def test_round_caps_extend_a_line_by_half_its_width():
 
 
 def test_arrow_head_sits_at_x2_y2():
-    arrow = {"kind": "arrow", "x1": 10, "y1": 30, "x2": 90, "y2": 30, "head": 16}
-    image = draw(arrow | {"stroke": "a0", "lw": 2})
+    image = draw(*arrow(10, 30, 90, 30, head=16, stroke="a0", lw=2))
     assert shows(image, 88, 30, A0)  # just behind the tip
     assert shows(image, 76, 30 + 6, A0)  # the head is 0.55 head wide on each side at its base
     assert blank(image, 93, 30)  # beyond the tip
@@ -185,8 +185,7 @@ def test_arrow_head_sits_at_x2_y2():
 
 
 def test_arrow_points_whichever_way_x1_y1_to_x2_y2_goes():
-    arrow = {"kind": "arrow", "x1": 50, "y1": 55, "x2": 50, "y2": 5, "head": 16, "stroke": "a0"}
-    image = draw(arrow)
+    image = draw(*arrow(50, 55, 50, 5, head=16, stroke="a0"))
     assert shows(image, 50, 7, A0) and shows(image, 50 + 6, 5 + 14, A0)
     assert blank(image, 50 + 6, 55 - 16)
 
@@ -370,12 +369,12 @@ def test_dark_paper_is_darker_than_its_ink_and_light_the_reverse():
 @pytest.mark.parametrize("mode", MODES)
 def test_every_pgcore_scene_renders(mode, theme):
     palette = palette_from_css(STYLESHEET.read_text(encoding="utf-8"), theme, roles=ROLES)
-    explainer = Explainer()
+    explainer = make_figure("policy-gradient", {})
     explainer.set_mode(mode)
     for trained in (False, True):
         if trained:
-            explainer.train(100)
-        for figure in (explainer.scene(), explainer.curve_scene()):
+            explainer.shown._train(100)
+        for figure in (explainer.shown.scene(), explainer.shown.curve_scene()):
             image = Image.open(io.BytesIO(render_png(figure, palette)))
             assert image.size == (round(figure["width"] * 2), round(figure["height"] * 2))
             assert len(colours(image)) > 20  # something besides paper was drawn
@@ -383,19 +382,19 @@ def test_every_pgcore_scene_renders(mode, theme):
 
 def test_same_inputs_give_the_same_bytes_and_no_metadata():
     palette = palette_from_css(STYLESHEET.read_text(encoding="utf-8"), "light", roles=ROLES)
-    explainer = Explainer()
-    explainer.train(50)
-    first = render_png(explainer.scene(), palette)
-    assert render_png(explainer.scene(), palette) == first
-    card = render_social_image(explainer.scene(), "Policy Gradients", "Vol. I", palette)
-    assert render_social_image(explainer.scene(), "Policy Gradients", "Vol. I", palette) == card
+    grid = make_figure("gridworld", {})
+    grid._train(50)
+    first = render_png(grid.scene(), palette)
+    assert render_png(grid.scene(), palette) == first
+    card = render_social_image(grid.scene(), "Policy Gradients", "Vol. I", palette)
+    assert render_social_image(grid.scene(), "Policy Gradients", "Vol. I", palette) == card
     for png in (first, card):
         assert chunks(png)[0] == "IHDR" and chunks(png)[-1] == "IEND"
         assert set(chunks(png)) <= {"IHDR", "IDAT", "IEND"}  # no tIME, tEXt, pHYs, ...
 
 
 def test_social_image_is_open_graph_sized_with_text_left_and_scene_right():
-    figure = Explainer().scene()
+    figure = make_figure("gridworld", {}).scene()
     palette = dict(PALETTE, cell=(230, 225, 210), faint=(200, 200, 200), muted=(120, 120, 120))
     palette |= {role: (10 * i, 100, 100) for i, role in enumerate(ROLES) if role not in palette}
     card = Image.open(io.BytesIO(render_social_image(figure, "Gradients", "Vol. I", palette)))
@@ -408,7 +407,7 @@ def test_social_image_is_open_graph_sized_with_text_left_and_scene_right():
 
 
 def test_social_image_wraps_a_long_title_inside_the_left_column():
-    figure = Explainer().curve_scene()
+    figure = make_figure("gridworld", {}).curve_scene()
     palette = palette_from_css(STYLESHEET.read_text(encoding="utf-8"), "light", roles=ROLES)
     title = "A very long title about policy gradients that must wrap onto several lines " * 2
     card = Image.open(io.BytesIO(render_social_image(figure, title, "Series", palette)))
