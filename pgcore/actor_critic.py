@@ -43,6 +43,8 @@ class ActorCritic(Trainer):
         gamma = sampler.gamma
         advantages, states, targets = batch_advantages(batch, self.critic, gamma, self.lam())
         ws = discounted(advantages, gamma)
+        for ro, w in zip(batch, ws, strict=True):
+            ro.weights = w
         chosen, visits = score_sums(batch, ws, len(sampler.pi_table))
         self.policy.ascend(score_gradient(chosen, visits, sampler.pi_table, hp.lr / len(batch)))
         value_error = self.critic.update(states, targets, hp.critic_lr, len(batch))

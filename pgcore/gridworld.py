@@ -11,18 +11,33 @@ ACTIONS = ("up", "right", "down", "left")
 class GridWorld:
     """A rows x cols grid; entering the goal (+1) or the pit (-1) ends the episode.
 
-    Every other step is worth 0, and an episode is cut off after max_steps actions (a timeout).
+    Every other step is worth step_reward (0 by default; a small cost such as -0.04 makes short
+    paths pay, and gives actions before the last their own share of the return), and an episode
+    is cut off after max_steps actions (a timeout).
     A move off the grid or into a wall leaves the agent where it is. start=None draws each
     episode's first cell uniformly from the cells that are not goal, pit or wall.
     """
 
     n_actions = len(ACTIONS)
 
-    def __init__(self, rows=3, cols=3, goal=(0, 2), pit=(1, 1), start=None, walls=(), max_steps=20):
+    def __init__(
+        self,
+        rows=3,
+        cols=3,
+        goal=(0, 2),
+        pit=(1, 1),
+        start=None,
+        walls=(),
+        max_steps=20,
+        step_reward=0.0,
+    ):
         for name, value in (("rows", rows), ("cols", cols), ("max_steps", max_steps)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if not -1.0 <= step_reward <= 1.0:
+            raise ValueError(f"step_reward must be in [-1, 1], got {step_reward!r}")
         self.rows, self.cols, self.max_steps = rows, cols, max_steps
+        self.step_reward = float(step_reward)
         self.n_states = rows * cols
         self.walls = frozenset(self._cell("wall", w) for w in walls)
         self.goal = self._open_cell("goal", goal)
@@ -138,7 +153,7 @@ class GridWorld:
                 if s in self._terminal:
                     row.append((s, 0.0, True))
                 else:
-                    row.append((s_next, *outcome.get(s_next, (0.0, False))))
+                    row.append((s_next, *outcome.get(s_next, (self.step_reward, False))))
             table.append(tuple(row))
         self.transitions = tuple(table)
         # lets a trainer drop a half-collected batch that was gathered under the old layout

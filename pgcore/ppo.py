@@ -69,9 +69,12 @@ class PPO(ActorCritic):
         hp, batch, sampler, policy = self.hp, self._pending, self._sampler, self.policy
         gamma, pi_old = sampler.gamma, sampler.pi_table
         advantages, states, targets = batch_advantages(batch, self.critic, gamma, self.lam())
+        weights = discounted(advantages, gamma)
+        for ro, w in zip(batch, weights, strict=True):
+            ro.weights = w  # the surrogate's gradient at theta_old: gamma^t A_t per step
         steps = [
             (s, a, gA, pi_old[s][a])
-            for ro, gAs in zip(batch, discounted(advantages, gamma), strict=True)
+            for ro, gAs in zip(batch, weights, strict=True)
             for s, a, gA in zip(ro.states, ro.actions, gAs, strict=True)
         ]
         visits = Counter(states)  # each visited state once, with how often it was visited

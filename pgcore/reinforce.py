@@ -17,13 +17,15 @@ from .weights import step_weights, whole_return_weights
 class Rollout:
     """One episode: states[t], actions[t], rewards[t] for t < T, then where it ended."""
 
-    __slots__ = ("states", "actions", "rewards", "final_state", "outcome", "G")
+    __slots__ = ("states", "actions", "rewards", "final_state", "outcome", "G", "weights")
 
     def __init__(self, states, actions, rewards, final_state, outcome, G):
         self.states, self.actions, self.rewards = states, actions, rewards
         self.final_state = final_state  # the goal or pit cell, or where the timeout caught it
         self.outcome = outcome  # "goal" | "pit" | "timeout"
         self.G = G  # discounted return from t = 0
+        # w_t its batch's update pushed log pi(a_t|s_t) by; None until that update happened
+        self.weights = None
 
     def __repr__(self):
         return f"Rollout(T={len(self.actions)}, outcome={self.outcome!r}, G={self.G!r})"
@@ -135,6 +137,7 @@ def _weigh(batch, bs, pi_table, gamma, weights):
         w, T = weights(ro.rewards, pi_taken, gamma, b), len(states)
         if not own and len(w) != T:
             raise ValueError(f"weights gave {len(w)} w_t for an episode of {T} steps")
+        ro.weights = w
         for t in range(T - 1, -1, -1):  # backwards, the order the sums always had
             s, w_t = states[t], w[t]
             chosen[s][actions[t]] += w_t

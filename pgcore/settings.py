@@ -96,6 +96,9 @@ class GridSettings(SettingsBase):
     )
     walls: tuple[tuple[int, int], ...] = option((), "cells the agent cannot enter")
     max_steps: int = option(20, "horizon: an episode is cut off after this many steps", 1, 200)
+    step_reward: float = option(
+        0.0, "reward of every step that does not end the episode (e.g. -0.04)", -0.5, 0.5
+    )
     gamma: float = option(
         0.9, "discount: a reward t steps away counts gamma^t", 0.0, 1.0, open_low=True
     )
@@ -122,6 +125,7 @@ class GridSettings(SettingsBase):
             start=self.start,
             walls=self.walls,
             max_steps=self.max_steps,
+            step_reward=self.step_reward,
         )
 
 

@@ -24,7 +24,7 @@ class Model:
     horizon: int
 
 
-def grid_model(rows, cols, goal, pit, walls=(), start=None, max_steps=20):
+def grid_model(rows, cols, goal, pit, walls=(), start=None, max_steps=20, step_reward=0.0):
     n = rows * cols
     walls = {tuple(w) for w in walls}
     next_state = np.zeros((n, 4), dtype=int)
@@ -45,6 +45,8 @@ def grid_model(rows, cols, goal, pit, walls=(), start=None, max_steps=20):
                     reward[s, a] = 1.0
                 elif pit is not None and target == tuple(pit):
                     reward[s, a] = -1.0
+                else:
+                    reward[s, a] = step_reward
     rho = np.zeros(n)
     if start is None:
         rho[live] = 1.0 / live.sum()

@@ -10,6 +10,8 @@ from pgcore.actor_critic import ActorCritic
 from pgcore.algorithms import ALGORITHMS, LABELS, make_learner
 from pgcore.critic import Critic
 from pgcore.ppo import PPO
+from pgcore.reinforce import leave_one_out
+from pgcore.weights import step_weights
 from tests.oracle import grid_model, optimal_return
 
 DEFAULT_HP = dict(lr=1.0, batch_size=8, gamma=0.9)  # the page's world: 3x3, max_steps 20
@@ -117,3 +119,20 @@ def test_every_algorithm_reaches_the_optimum_and_again_after_the_goal_moves(name
     second = rollouts_to_optimum(learner, env, 0.9, budget=100_000)
     assert first is not None and second is not None, (name, first, second)
     print(f"{name}: {first} rollouts, {second} after the goal moved")
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_each_rollout_keeps_the_weights_its_update_used(name):
+    """The Trajectories view colours arrows by these: they must be the update's own w_t."""
+    env = GridWorld(step_reward=-0.04)
+    policy = SoftmaxPolicy(env.n_states)
+    hp = Hyperparams(lr=0.5, batch_size=4, gamma=0.9)
+    learner = make_learner(name, env, policy, hp, random.Random(3))
+    made = learner.train(6)  # one batch of 4 updated, 2 waiting for the next
+    assert all(ro.weights is not None and len(ro.weights) == len(ro.actions) for ro in made[:4])
+    assert all(ro.weights is None for ro in made[4:])
+    if name.startswith("reinforce"):
+        G = [ro.G for ro in made[:4]]
+        bs = leave_one_out(G) if name == "reinforce_baseline" else [0.0] * 4
+        for ro, b in zip(made[:4], bs, strict=True):
+            assert ro.weights == step_weights(ro.rewards, None, 0.9, b)

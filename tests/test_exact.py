@@ -15,6 +15,7 @@ WORLDS = [
     dict(rows=2, cols=6, goal=(0, 0), pit=None, walls=[(1, 3)], max_steps=9),
     dict(rows=1, cols=4, goal=(0, 3), pit=(0, 0), max_steps=3),
     dict(rows=5, cols=5, goal=(2, 2), pit=(4, 4), walls=[(1, 2), (2, 1)], max_steps=25),
+    dict(rows=3, cols=4, goal=(0, 3), pit=(1, 1), max_steps=15, step_reward=-0.04),
 ]
 GAMMAS = [1.0, 0.9, 0.5, 0.0]
 
@@ -28,6 +29,7 @@ def world(spec):
         spec.get("walls", ()),
         spec.get("start"),
         spec.get("max_steps", 20),
+        spec.get("step_reward", 0.0),
     )
     return GridWorld(**spec), model
 
