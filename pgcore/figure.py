@@ -17,7 +17,7 @@ An event is {"name": <the control's data-pg-event>} plus "value" for inputs, or,
 "type" ("click" with scene coordinates "x", "y"; or "key" with "key").
 
 TrainingFigure is the common part of the figures that train a policy: Train/Pause, Step, Reset,
-the learning rate, the speed and the baseline, and how training is paced.
+the learning rate and the speed, and how training is paced.
 """
 
 import math
@@ -85,7 +85,6 @@ class TrainingFigure:
         self.running = False
         self.speed = DEFAULT_SPEED
         self.lr = settings.lr
-        self.baseline = settings.baseline
         self._last_refresh = -math.inf  # when the slow parts of the frame were last sent
         self._last_step = -math.inf  # reduced motion: when training last moved
         self._last_resume = -math.inf
@@ -121,16 +120,12 @@ class TrainingFigure:
 
     def on_lr(self, event):
         """The learning-rate slider moved (its position, 0..LR_STEPS)."""
-        position = _number(event, 0, LR_STEPS)
+        position = number(event, 0, LR_STEPS)
         self.lr = lr_from_slider(position)
 
     def on_speed(self, event):
         """The speed slider moved (an index into SPEEDS)."""
-        self.speed = int(_number(event, 0, len(SPEEDS) - 1))
-
-    def on_baseline(self, event):
-        """The Baseline switch flipped."""
-        self.baseline = bool(event.get("value"))
+        self.speed = int(number(event, 0, len(SPEEDS) - 1))
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -206,7 +201,6 @@ class TrainingFigure:
         return {
             "lr": {"min": 0, "max": LR_STEPS, "step": 1, "value": slider_from_lr(self.lr)},
             "speed": {"min": 0, "max": len(SPEEDS) - 1, "step": 1, "value": self.speed},
-            "baseline": {"checked": self.baseline},
         }
 
     def status(self, done, window, what):
@@ -216,13 +210,12 @@ class TrainingFigure:
 
     def resume_state(self):
         """The reader's knobs (subclasses add their learned parameters)."""
-        return {"lr": self.lr, "speed": self.speed, "baseline": self.baseline}
+        return {"lr": self.lr, "speed": self.speed}
 
     def resume(self, state):
         """Take back what resume_state() gave (after the page restarted the worker)."""
         self.lr = float(state.get("lr", self.lr))
         self.speed = min(max(int(state.get("speed", self.speed)), 0), len(SPEEDS) - 1)
-        self.baseline = bool(state.get("baseline", self.baseline))
         self._controls_stale = self._changed = True
 
     def _record(self):
@@ -237,7 +230,7 @@ class TrainingFigure:
             del curve[1:-1:2]
 
 
-def _number(event, low, high):
+def number(event, low, high):
     """The event's numeric value, clamped into [low, high]; FigureError if it is not a number."""
     try:
         value = float(event["value"])

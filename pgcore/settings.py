@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
+from .algorithms import ALGORITHMS
 from .gridworld import GridWorld
 
 
@@ -24,12 +25,14 @@ class SettingsError(ValueError):
         self.key = key
 
 
-def option(default, doc, low=None, high=None, open_low=False):
+def option(default, doc, low=None, high=None, open_low=False, choices=None):
     """A settings field: its default, what it means, and for a number its range [low, high].
 
-    open_low makes the range (low, high]: the value must be strictly above low.
+    open_low makes the range (low, high]: the value must be strictly above low. choices lists
+    the values a text setting may take.
     """
-    return field(default=default, metadata={"doc": doc, "range": (low, high, open_low)})
+    metadata = {"doc": doc, "range": (low, high, open_low), "choices": choices}
+    return field(default=default, metadata=metadata)
 
 
 class SettingsBase:
@@ -52,6 +55,9 @@ class SettingsBase:
         for f in fields(self):
             low, high, open_low = f.metadata["range"]
             value = getattr(self, f.name)
+            choices = f.metadata["choices"]
+            if choices is not None and value not in choices:
+                raise SettingsError(f.name, f"{value!r} is not one of {', '.join(choices)}")
             if low is None or not isinstance(value, int | float):
                 continue
             inside = (value > low if open_low else value >= low) and value <= high
@@ -104,7 +110,12 @@ class GridSettings(SettingsBase):
     )
     lr: float = option(1.0, "learning rate alpha the slider starts at", 0.0, 10.0, open_low=True)
     batch_size: int = option(8, "rollouts per policy update", 1, 256)
-    baseline: bool = option(True, "start with the leave-one-out baseline switched on")
+    algorithm: str = option(
+        "reinforce_baseline", "the algorithm the figure starts with", choices=ALGORITHMS
+    )
+    lam: float = option(0.9, "GAE lambda of actor-critic and PPO (0: the TD error)", 0.0, 1.0)
+    clip_eps: float = option(0.2, "PPO's clip range epsilon", 0.05, 0.5)
+    epochs: int = option(4, "PPO's passes over each batch", 1, 16)
     seed: int = option(7, "seed of the random numbers that draw every rollout", 0, 2**31 - 1)
 
     def check(self):
@@ -150,6 +161,8 @@ class GaussianSettings(SettingsBase):
 def _range_text(f):
     """The range of a settings field in words, e.g. '2..8' or '0 < x <= 1' ('' if none)."""
     low, high, open_low = f.metadata["range"]
+    if f.metadata["choices"] is not None:
+        return "one of " + ", ".join(f.metadata["choices"])
     if low is None:
         return ""
     if open_low:
@@ -171,7 +184,8 @@ def _type_name(annotation):
         return "point [a1, a2]"
     if kind.startswith("tuple"):
         return "cell [row, col]"
-    return {"int": "whole number", "float": "number", "bool": "true or false"}.get(kind, kind)
+    names = {"int": "whole number", "float": "number", "bool": "true or false", "str": "text"}
+    return names.get(kind, kind)
 
 
 def _world_key(message):
@@ -195,6 +209,10 @@ def _convert(key, annotation, value):
         return value
     if kind == "float":
         return _finite(key, value)
+    if kind == "str":
+        if not isinstance(value, str):
+            raise SettingsError(key, f"expected text in quotes, got {value!r}")
+        return value
     if kind.startswith("tuple[tuple"):
         if not isinstance(value, list | tuple):
             raise SettingsError(key, f"expected a list of [row, col] cells, got {value!r}")

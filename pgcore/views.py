@@ -2,8 +2,9 @@
 
 Policy: every cell shows pi(up), pi(right), pi(down), pi(left) as four bars, and four arrows whose
 thickness grows with pi(a|s). Trajectories: each recent rollout's sampled actions as arrows,
-coloured and dashed by how the rollout ended. Continuous: the Gaussian policy over a 2-D action
-plane, its samples coloured by reward, mu and its sigma ellipse over the reward landscape.
+coloured and dashed by how the rollout ended, or by the weight its update gave each step.
+Continuous: the Gaussian policy over a 2-D action plane, its samples coloured by reward, mu and
+its sigma ellipse over the reward landscape.
 """
 
 import math
@@ -108,23 +109,48 @@ def policy_scene(env, policy, last_rollout=None, agent_state=None):
     return {"width": layout.width, "height": layout.height, "items": items}
 
 
-def trajectories_scene(env, rollouts):
-    """The Trajectories view: recent rollouts' actions as arrows, newest last and strongest."""
+def _step_style(rollout, t, colour_by, w_max):
+    """(role, dash, width factor) of step t's arrow: by the rollout's outcome, or by its w_t."""
+    if colour_by == "outcome":
+        return (*OUTCOME_STYLE[rollout.outcome], 1.0)
+    if rollout.weights is None:  # its batch has not been used for an update yet
+        return (*OUTCOME_STYLE["timeout"], 0.6)
+    w_t = rollout.weights[t]
+    size = 0.35 + 0.9 * abs(w_t) / w_max if w_max else 0.35
+    if w_t > 0:
+        return "goal", None, size  # log pi(a_t|s_t) pushed up
+    if w_t < 0:
+        return "pit", (6, 4), size  # pushed down
+    return (*OUTCOME_STYLE["timeout"], 0.35)
+
+
+def trajectories_scene(env, rollouts, colour_by="outcome"):
+    """The Trajectories view: recent rollouts' actions as arrows, newest last and strongest.
+
+    colour_by "outcome": green at the goal, red (dashed) in the pit, grey (dotted) timed out;
+    "weight": green where the update pushed the step's log-probability up (w_t > 0), red
+    (dashed) where it pushed it down (w_t < 0), thicker the larger |w_t|; dotted grey for
+    rollouts whose batch is still being collected.
+    """
     layout = GridLayout(env.rows, env.cols)
     items = _cells(env, layout, faded=True)
     s = layout.size
     count = len(rollouts)
+    w_max = max(
+        (abs(w) for _, ro in rollouts if ro.weights is not None for w in ro.weights), default=0.0
+    )
     for index, (serial, rollout) in enumerate(rollouts):
         age = count - 1 - index  # oldest first, so the newest is drawn on top
         strength = 1.0 - age / max(count, 1)
-        role, dash = OUTCOME_STYLE[rollout.outcome]
         # Each rollout gets its own small offset so overlapping paths stay distinguishable.
         off = ((serial * 37) % 11 - 5) / 5 * s * 0.14
-        lw = 3.0 if age == 0 else 1.8
+        base = 3.0 if age == 0 else 1.8
         next_states = rollout.states[1:] + [rollout.final_state]
-        for state, action, next_state in zip(
-            rollout.states, rollout.actions, next_states, strict=True
+        for t, (state, action, next_state) in enumerate(
+            zip(rollout.states, rollout.actions, next_states, strict=True)
         ):
+            role, dash, size = _step_style(rollout, t, colour_by, w_max)
+            lw = base * (size if colour_by == "weight" else 1.0)
             x1, y1 = layout.centre(env.cell(state))
             dx, dy = ACTION_VECTORS[action]
             if next_state == state:
@@ -153,6 +179,17 @@ def trajectories_scene(env, rollouts):
                 )
             )
     return {"width": layout.width, "height": layout.height, "items": items}
+
+
+def trajectory_counts(rollouts, colour_by="outcome"):
+    """What the Trajectories view shows, in words, for readers who cannot see the arrows."""
+    if colour_by == "outcome":
+        outcomes = [rollout.outcome for rollout in rollouts]
+        return ", ".join(f"{outcomes.count(o)} {o}" for o in ("goal", "pit", "timeout"))
+    weighed = [w for ro in rollouts if ro.weights is not None for w in ro.weights]
+    waiting = sum(len(ro.actions) for ro in rollouts if ro.weights is None)
+    up, down = sum(w > 0 for w in weighed), sum(w < 0 for w in weighed)
+    return f"{up} steps pushed up, {down} pushed down, {waiting} waiting for their batch"
 
 
 def _reward_levels(task):

@@ -177,6 +177,7 @@ def render_figures(blocks, templates, figures_module, render_svg, roles, render_
                     block.settings.to_json_dict(), sort_keys=True, separators=(",", ":")
                 ),
                 "canvas_keys": " ".join(getattr(figure, "KEYS", ())),
+                "choices": getattr(figure, "CHOICES", {}),
                 "caption": render_caption(block),
                 "frame": frame,
                 "svg": svg,

@@ -54,7 +54,7 @@ def test_training_raises_the_exact_return_and_learns_a_greedy_path():
     assert figure._exact() > before + 0.5
     assert greedy_path_reaches_goal(figure)
     assert figure.curve[0] == (0, pytest.approx(before))
-    assert figure.curve[-1][0] == figure.trainer.rollouts_done == 150 * 8
+    assert figure.curve[-1][0] == figure.learning.done == 150 * 8
 
 
 def test_moving_the_goal_keeps_theta_and_training_finds_the_new_goal():
@@ -90,7 +90,7 @@ def test_reset_forgets_learning_but_keeps_the_readers_world():
     press(figure, "reset")
     assert figure.env.goal == (2, 2)
     assert all(value == 0.0 for row in figure.policy.theta for value in row)
-    assert figure.trainer.rollouts_done == 0 and len(figure.curve) == 1
+    assert figure.learning.done == 0 and len(figure.curve) == 1
 
 
 def test_same_events_same_run():
@@ -202,11 +202,11 @@ def test_fastest_speed_trains_for_a_time_budget_not_a_count():
     press(figure, "train")
     assert figure.trains_freely()
     figure.advance(0.0)  # paced training does nothing at the fastest speed
-    assert figure.trainer.rollouts_done == 0
+    assert figure.learning.done == 0
     ticks = iter(range(1000))
     # A fake clock advancing 1 ms per look: a 3 ms budget is spent after 3 chunks.
     assert figure.train_for(0.003, clock=lambda: next(ticks) / 1000) == 3 * CHUNK
-    assert figure.trainer.rollouts_done == 3 * CHUNK
+    assert figure.learning.done == 3 * CHUNK
     assert figure.frame(0.1) and figure.curve[-1][0] == 3 * CHUNK
 
 
@@ -215,12 +215,12 @@ def test_reduced_motion_trains_in_discrete_steps():
     press(figure, "train")
     assert not figure.trains_freely()
     figure.advance(0.0)
-    first = figure.trainer.rollouts_done
+    first = figure.learning.done
     figure.advance(0.3)  # too soon for the next step
-    assert figure.trainer.rollouts_done == first == 64
+    assert figure.learning.done == first == 64
     assert figure.wake_in(0.3) == pytest.approx(0.3)
     figure.advance(0.6)
-    assert figure.trainer.rollouts_done == 128
+    assert figure.learning.done == 128
 
 
 def test_the_target_stays_inside_the_plane():
@@ -230,21 +230,56 @@ def test_the_target_stays_inside_the_plane():
 
 
 def test_the_first_frame_says_what_the_settings_say():
-    figure = make_figure("gridworld", {"lr": 0.01, "baseline": False})
+    figure = make_figure("gridworld", {"lr": 0.01, "algorithm": "ppo", "clip_eps": 0.3})
     frame = figure.frame(0)
     assert frame["controls"]["lr"]["value"] == slider_from_lr(0.01)
-    assert frame["controls"]["baseline"] == {"checked": False}
+    assert frame["controls"]["algorithm"] == {"value": "ppo"}
+    assert frame["controls"]["clip"]["value"] == pytest.approx(0.3)
+    assert frame["attrs"]["clip-group"] == {"hidden": None}  # PPO's epsilon is shown
+    assert frame["attrs"]["colour-group"] == {"hidden": True}  # only in Trajectories
     assert frame["text"]["lr-out"] == "\u03b1 = 0.01"
     assert frame["text"]["train"] == "Train"
     assert {"canvas", "curve"} <= frame["scenes"].keys()
     assert "controls" not in figure.frame(0.1), "controls are sent when stale, never echoed"
 
 
+@pytest.mark.parametrize("algorithm", ["reinforce", "reinforce_baseline", "actor_critic", "ppo"])
+def test_every_algorithm_teaches_a_greedy_path_and_switching_keeps_theta(algorithm):
+    figure = make_figure("gridworld", {"algorithm": algorithm})
+    press(figure, "train")
+    frames(figure, 400)
+    assert greedy_path_reaches_goal(figure), algorithm
+    theta = [row[:] for row in figure.policy.theta]
+    other = "ppo" if algorithm != "ppo" else "reinforce"
+    press(figure, "algorithm", other)
+    assert figure.policy.theta == theta and figure.learning.name == other
+    frame = frames(figure, 30)
+    assert figure.curve[-1][0] == figure.learning.done == 430 * 8
+    if other == "ppo":
+        assert "clip fraction" in figure.frame(9)["text"]["algorithm-stats"] or frame
+
+
+def test_trajectories_colour_by_weight_says_what_each_arrow_means():
+    figure = make_figure("gridworld", {"batch_size": 4})
+    press(figure, "view", "trajectories")
+    press(figure, "colour", "weight")
+    press(figure, "speed", "0")  # one rollout a frame: the last batch is still being collected
+    press(figure, "train")
+    frame = frames(figure, 6)
+    status = figure.frame(1)["text"]["status"]
+    waiting = sum(len(ro.actions) for _, ro in list(figure.recent)[4:])  # the unfinished batch
+    assert "steps pushed up" in status and f"{waiting} waiting for their batch" in status
+    roles = {item.get("stroke") for item in frame["scenes"]["canvas"]["items"]}
+    assert roles & {"goal", "pit"} and "timeout" in roles
+    with pytest.raises(ValueError, match="unknown colouring"):
+        press(figure, "colour", "rainbow")
+
+
 def test_the_explainer_hands_training_to_the_view_on_show():
     figure = make_figure("policy-gradient", {})
     press(figure, "train")
     frames(figure, 5)
-    grid_done = figure.grid.trainer.rollouts_done
+    grid_done = figure.grid.learning.done
     press(figure, "mode", "continuous")
     assert figure.gauss.running and not figure.grid.running
     frame = figure.frame(0.5)
@@ -252,8 +287,9 @@ def test_the_explainer_hands_training_to_the_view_on_show():
     assert frame["controls"]["mode"]["value"] == "continuous"
     assert frame["text"]["status"].startswith("0 samples")
     frames(figure, 5)
-    assert figure.grid.trainer.rollouts_done == grid_done
+    assert figure.grid.learning.done == grid_done
     assert figure.gauss.trainer.samples_done == 40
+    assert figure.frame(2)["attrs"]["algorithm-group"] == {"hidden": True}
     press(figure, "lr", "20")  # the knobs reach both worlds
     assert figure.grid.lr == figure.gauss.lr == pytest.approx(0.1)
 

@@ -62,9 +62,9 @@ def test_the_fastest_speed_trains_between_frames_and_asks_to_be_woken_at_once():
     for now in range(1, 6):
         host.tick(now)  # no want: these ticks only train
     figure = host.figures["f0"]
-    assert figure.trainer.rollouts_done > 0
+    assert figure.learning.done > 0
     frame = want(host, 100)["frames"]["f0"]
-    assert frame["text"]["status"].startswith(f"{figure.trainer.rollouts_done:,} rollouts")
+    assert frame["text"]["status"].startswith(f"{figure.learning.done:,} rollouts")
 
 
 def test_an_idle_host_sleeps_and_reduced_motion_wakes_it_on_time():

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from test_soak import assert_finite_and_sane
 
+from pgcore.algorithms import ALGORITHMS
 from pgcore.figure import LR_STEPS, SPEEDS, speed_text
 from pgcore.figures import make_figure
 from pgcore.figures.explainer import MODES
@@ -50,7 +51,7 @@ def assert_drawable(explainer, now):
     "settings",
     [
         {},
-        {"batch_size": 1, "gamma": 1.0, "baseline": False},
+        {"batch_size": 1, "gamma": 1.0, "algorithm": "reinforce"},
         {"rows": 8, "cols": 8, "goal": [7, 7], "pit": [0, 7], "batch_size": 256, "max_steps": 60},
     ],
     ids=["default world", "batch of one", "large world, large batch"],
@@ -65,6 +66,7 @@ def test_the_highest_learning_rate_at_full_speed_keeps_every_number_finite(setti
         if frame % 40 == 0:
             explainer.handle({"name": "mode", "value": MODES[frame // 40 % len(MODES)]})
             explainer.handle({"name": "baseline", "value": frame % 80 == 0})
+            explainer.handle({"name": "algorithm", "value": ALGORITHMS[frame // 40 % 4]})
         if frame % 13 == 0:  # the goal or the target moves
             x, y = rng.uniform(0, 480), rng.uniform(0, 480)
             explainer.handle({"name": "canvas", "type": "click", "x": x, "y": y})

@@ -25,7 +25,8 @@ def test_json_round_trip_keeps_every_value():
             "gamma": 0.95,
             "lr": 2,
             "batch_size": 4,
-            "baseline": False,
+            "algorithm": "actor_critic",
+            "lam": 0.5,
             "seed": 11,
         }
     )
@@ -40,7 +41,9 @@ def test_json_round_trip_keeps_every_value():
         ({"colour": "red"}, "colour", "unknown setting"),
         ({"rows": "3"}, "rows", "whole number"),
         ({"rows": True}, "rows", "whole number"),
-        ({"baseline": 1}, "baseline", "true or false"),
+        ({"algorithm": "sarsa"}, "algorithm", "not one of reinforce, reinforce_baseline"),
+        ({"algorithm": 3}, "algorithm", "expected text"),
+        ({"lam": 1.5}, "lam", "out of range"),
         ({"gamma": "high"}, "gamma", "number"),
         ({"gamma": 1.5}, "gamma", "out of range"),
         ({"lr": 0}, "lr", "out of range"),

@@ -1,8 +1,9 @@
 """The explainer's own figure: the gridworld's two views and the Gaussian, behind one View switch.
 
 It holds a GridFigure and a GaussianFigure and shows one at a time. Training runs in the world on
-show; the knobs (learning rate, speed, baseline) apply to both, as one control panel should, and
-switching the view hands the running state over, so Train keeps going in the new world.
+show; the learning rate and the speed apply to both, as one control panel should; the algorithm
+and its knobs are the grid's, the Baseline switch the Gaussian's, and each shows only with its
+world. Switching the view hands the running state over, so Train keeps going in the new world.
 """
 
 from ..figure import FigureError
@@ -11,21 +12,26 @@ from .gaussian import GaussianFigure
 from .grid import VIEWS, GridFigure
 
 MODES = (*VIEWS, "continuous")
-SHARED = ("lr", "speed", "baseline")  # events both worlds take
-GRID = ("goal",)  # events of the policy table, which belongs to the grid whatever the view
+SHARED = ("lr", "speed")  # events both worlds take
+# Events of the grid's own controls (the policy table is on the page whatever the view).
+GRID = ("goal", "algorithm", "lam", "clip", "colour")
 
 
 class ExplainerFigure:
     """Policy, Trajectories and Continuous: two figures, one panel."""
 
     KEYS = GaussianFigure.KEYS
+    CHOICES = GridFigure.CHOICES
 
     def __init__(self, settings, reduced_motion=False):
         self.settings = settings
         self.grid = GridFigure(settings, reduced_motion)
         self.gauss = GaussianFigure(
             GaussianSettings(
-                lr=settings.lr, batch_size=8, baseline=settings.baseline, seed=settings.seed + 1
+                lr=settings.lr,
+                batch_size=8,
+                baseline=settings.algorithm != "reinforce",
+                seed=settings.seed + 1,
             ),
             reduced_motion,
         )
@@ -48,6 +54,8 @@ class ExplainerFigure:
             self.gauss.handle(event)
         elif name in GRID:
             self.grid.handle(event)
+        elif name == "baseline":
+            self.gauss.handle(event)
         elif name == "reset":
             hidden = self.grid if self.shown is self.gauss else self.gauss
             hidden.handle(event)
@@ -90,13 +98,23 @@ class ExplainerFigure:
         """The shown figure's frame, with the mode on the root and in the View switch."""
         frame = self.shown.frame(now)
         frame.setdefault("root", {})["mode"] = self.mode
+        continuous = self.mode == "continuous" or None
+        frame.setdefault("attrs", {}).update(
+            {
+                "algorithm-group": {"hidden": continuous},
+                "baseline-group": {"hidden": not continuous or None},
+            }
+        )
+        if continuous:
+            frame["attrs"]["colour-group"] = {"hidden": True}
         if self._mode_stale:
-            # The panel shows the Gaussian's readout only in Continuous, but it is in the page
-            # from the start, so it is filled from the start.
-            frame.setdefault("controls", {})["mode"] = {"value": self.mode}
-            frame.setdefault("text", {}).update(
-                {**self.gauss.readouts(), **frame["text"]} if self.shown is self.grid else {}
-            )
+            # The panel holds both worlds' controls and readouts, each shown only with its
+            # world; the page has them all from the start, so they are all filled at once.
+            hidden = self.grid if self.shown is self.gauss else self.gauss
+            frame["controls"] = {**hidden.controls(), **frame.get("controls", {})}
+            frame["controls"]["mode"] = {"value": self.mode}
+            if hidden is self.gauss:
+                frame["text"] = {**self.gauss.readouts(), **frame.get("text", {})}
             self._mode_stale = False
         if "resume" in frame:
             frame["resume"] = self.resume_state()

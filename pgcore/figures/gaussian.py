@@ -36,6 +36,7 @@ class GaussianFigure(TrainingFigure):
 
     def __init__(self, settings, reduced_motion=False):
         super().__init__(settings, reduced_motion)
+        self.baseline = settings.baseline
         self.task = ContinuousTask(target=settings.target, width=settings.width)
         self._reset_learning()
 
@@ -89,6 +90,10 @@ class GaussianFigure(TrainingFigure):
 
     # -- events --------------------------------------------------------------------------------
 
+    def on_baseline(self, event):
+        """The Baseline switch flipped."""
+        self.baseline = bool(event.get("value"))
+
     def on_canvas(self, event):
         """A click on the plane moves the target there; an arrow key nudges it."""
         if event.get("type") == "click":
@@ -126,6 +131,10 @@ class GaussianFigure(TrainingFigure):
             )
         }
 
+    def controls(self):
+        """The knobs, and the Baseline switch."""
+        return super().controls() | {"baseline": {"checked": self.baseline}}
+
     def scene(self):
         """The reward landscape, the samples, mu and its sigma ellipses, the target."""
         return views.continuous_scene(self.task, self.policy, list(self.samples), self.mu_trail)
@@ -139,6 +148,7 @@ class GaussianFigure(TrainingFigure):
     def resume_state(self):
         """The knobs, the target, mu and log sigma."""
         return super().resume_state() | {
+            "baseline": self.baseline,
             "target": list(self.task.target),
             "mu": list(self.policy.mu),
             "log_sigma": list(self.policy.log_sigma),
@@ -147,6 +157,7 @@ class GaussianFigure(TrainingFigure):
     def resume(self, state):
         """Come back where resume_state() was taken (malformed parts are ignored)."""
         super().resume(state)
+        self.baseline = bool(state.get("baseline", self.baseline))
         for key in ("target", "mu", "log_sigma"):
             value = state.get(key)
             if not (isinstance(value, list) and len(value) == 2):

@@ -1,9 +1,10 @@
-"""The gridworld figure: a softmax policy learning a grid by REINFORCE, in two views.
+"""The gridworld figure: a softmax policy learning a grid, in two views, by the reader's choice
+of algorithm (REINFORCE, with a baseline, actor-critic or PPO: pgcore.figures.learners).
 
 Policy: bars and arrows for pi(.|s) in every cell, the agent and its latest rollout. Trajectories:
-the recent rollouts as chains of arrows coloured by how they ended. A click on an empty cell, or
-a "Make (r, c) the goal" button of the policy table, moves the goal; theta is kept, so the policy
-relearns from where it stands.
+the recent rollouts as chains of arrows, coloured by how they ended or by the weight their update
+gave each step. A click on an empty cell, or a "Make (r, c) the goal" button of the policy table,
+moves the goal; theta is kept, so the policy relearns from where it stands.
 """
 
 import random
@@ -12,11 +13,12 @@ from collections import deque
 from .. import views
 from ..exact import exact_return, optimal_return
 from ..figure import FigureError, TrainingFigure, button, table_row
-from ..reinforce import Hyperparams, Trainer
 from ..scene import GridLayout
 from ..softmax import SoftmaxPolicy
+from .learners import CHOICES, LearnerChoice
 
 VIEWS = ("policy", "trajectories")
+COLOURINGS = ("outcome", "weight")  # what the Trajectories view colours its arrows by
 RECENT = 100  # window of the status line's mean return, in rollouts
 TRAILS = 12  # rollouts kept for the Trajectories view
 
@@ -24,36 +26,37 @@ TRAILS = 12  # rollouts kept for the Trajectories view
 class GridFigure(TrainingFigure):
     """The gridworld, its softmax policy, and everything the reader can do to them."""
 
+    CHOICES = {"algorithm": CHOICES}  # the options of the figure's selects, for its template
+
     def __init__(self, settings, reduced_motion=False):
         super().__init__(settings, reduced_motion)
         self.env = settings.world()
         self.view = "policy"
+        self.colouring = "outcome"
         self._best = None  # (goal, J*), recomputed when the goal moves
         self._reset_learning()
 
     # -- learning ------------------------------------------------------------------------------
 
     def _reset_learning(self):
-        """A uniform policy (theta = 0), a fresh random stream, an empty curve."""
+        """A uniform policy (theta = 0), a fresh critic and random stream, an empty curve.
+
+        The algorithm and its knobs are the reader's, and stay.
+        """
         self.rng = random.Random(self.settings.seed)
         self.policy = SoftmaxPolicy(self.env.n_states)
-        self.hp = Hyperparams(
-            lr=self.lr,
-            batch_size=self.settings.batch_size,
-            gamma=self.settings.gamma,
-            reward_to_go=True,
-            baseline=self.baseline,
-        )
-        self.trainer = Trainer(self.env, self.policy, self.hp, self.rng)
+        before = getattr(self, "learning", None)
+        self.learning = LearnerChoice(self.settings, self.env, self.policy, self.rng, self.lr)
+        if before is not None:
+            self.learning.resume(before.resume_state())
         self.recent = deque(maxlen=TRAILS)  # (serial, Rollout)
         self.recent_returns = deque(maxlen=RECENT)
         self.serial = 0
         self.curve = [(0, self._exact())]
 
     def _train(self, n):
-        """Play n rollouts with the reader's current knobs, updating theta every batch."""
-        self.hp.lr, self.hp.baseline = self.lr, self.baseline
-        for rollout in self.trainer.train(n):
+        """Play n rollouts with the reader's algorithm and knobs, updating theta every batch."""
+        for rollout in self.learning.train(n, self.lr):
             self.serial += 1
             self.recent.append((self.serial, rollout))
             self.recent_returns.append(rollout.G)
@@ -63,7 +66,7 @@ class GridFigure(TrainingFigure):
         return exact_return(self.env, self.policy, self.settings.gamma)
 
     def _progress(self):
-        return self.trainer.rollouts_done
+        return self.learning.done
 
     # -- events --------------------------------------------------------------------------------
 
@@ -73,6 +76,24 @@ class GridFigure(TrainingFigure):
             raise FigureError(f"unknown view {event.get('value')!r}")
         self.view = event["value"]
         self._controls_stale = True
+
+    def on_algorithm(self, event):
+        """Another algorithm trains from now on; theta and the critic are kept."""
+        self.learning.switch(event.get("value"))
+
+    def on_lam(self, event):
+        """GAE's lambda moved."""
+        self.learning.set_lam(event)
+
+    def on_clip(self, event):
+        """PPO's epsilon moved."""
+        self.learning.set_clip(event)
+
+    def on_colour(self, event):
+        """Colour the Trajectories view's arrows by outcome or by weight."""
+        if event.get("value") not in COLOURINGS:
+            raise FigureError(f"unknown colouring {event.get('value')!r}")
+        self.colouring = event["value"]
 
     def on_goal(self, event):
         """A "Make (r, c) the goal" button: value "r,c"."""
@@ -102,22 +123,31 @@ class GridFigure(TrainingFigure):
     # -- frames --------------------------------------------------------------------------------
 
     def parts(self, now, refresh):
-        """The canvas every frame; curve, status and table when they are due."""
-        parts = {"root": {"view": self.view}, "scenes": {"canvas": self.scene()}}
+        """The canvas every frame; curve, status, table and the algorithm's readouts when due."""
+        parts = {
+            "root": {"view": self.view},
+            "scenes": {"canvas": self.scene()},
+            "attrs": self.learning.hidden()
+            | {"colour-group": {"hidden": self.view != "trajectories" or None}},
+        }
         if refresh:
             parts["scenes"]["curve"] = self.curve_scene()
-            parts["text"] = {"status": self.status_line()}
+            parts["text"] = {"status": self.status_line(), **self.learning.texts()}
             parts["tables"] = {"policy-table": self.table_rows()}
         return parts
 
     def controls(self):
-        """The knobs, and which view the View switch shows."""
-        return super().controls() | {"view": {"value": self.view}}
+        """The knobs, the algorithm's, and which view and colouring the switches show."""
+        return (
+            super().controls()
+            | self.learning.controls()
+            | {"view": {"value": self.view}, "colour": {"value": self.colouring}}
+        )
 
     def scene(self):
         """The main canvas in the current view."""
         if self.view == "trajectories":
-            return views.trajectories_scene(self.env, list(self.recent))
+            return views.trajectories_scene(self.env, list(self.recent), self.colouring)
         last = self.recent[-1][1] if self.recent else None
         agent = last.final_state if last is not None else self._first_start()
         return views.policy_scene(self.env, self.policy, last, agent)
@@ -130,12 +160,12 @@ class GridFigure(TrainingFigure):
 
     def status_line(self):
         """Rollouts so far and the recent mean return; in Trajectories, what the arrows show."""
-        line = self.status(self.trainer.rollouts_done, self.recent_returns, "mean return")
+        line = self.status(self.learning.done, self.recent_returns, "mean return")
         if self.view == "trajectories" and self.recent:
             # What the arrows show, in words, for readers who cannot see them.
-            outcomes = [rollout.outcome for _, rollout in self.recent]
-            counts = ", ".join(f"{outcomes.count(o)} {o}" for o in ("goal", "pit", "timeout"))
-            line += f" \u00b7 shown: {counts}"
+            line += " \u00b7 shown: " + views.trajectory_counts(
+                [rollout for _, rollout in self.recent], self.colouring
+            )
         return line
 
     def table_rows(self):
@@ -163,18 +193,26 @@ class GridFigure(TrainingFigure):
     # -- resume ----------------------------------------------------------------------------------
 
     def resume_state(self):
-        """The knobs, the view, the goal and theta."""
-        return super().resume_state() | {
-            "view": self.view,
-            "goal": list(self.env.goal),
-            "theta": [row[:] for row in self.policy.theta],
-        }
+        """The knobs, the algorithm, the view, the goal and theta."""
+        return (
+            super().resume_state()
+            | self.learning.resume_state()
+            | {
+                "view": self.view,
+                "colour": self.colouring,
+                "goal": list(self.env.goal),
+                "theta": [row[:] for row in self.policy.theta],
+            }
+        )
 
     def resume(self, state):
         """Come back where resume_state() was taken (malformed parts are ignored)."""
         super().resume(state)
+        self.learning.resume(state)
         if state.get("view") in VIEWS:
             self.view = state["view"]
+        if state.get("colour") in COLOURINGS:
+            self.colouring = state["colour"]
         goal = state.get("goal")
         if isinstance(goal, list) and len(goal) == 2 and tuple(goal) != self.env.goal:
             self.move_goal(tuple(goal))
