@@ -10,8 +10,14 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
+
+from pgcore.algorithms import ALGORITHMS
+from pgcore.figure import SPEEDS
+from tests.oracle import grid_model, policy_return
+from tests.oracle import optimal_return as oracle_optimal_return
 
 pytestmark = pytest.mark.e2e
 
@@ -314,3 +320,31 @@ def test_screenshots_of_every_mode(browser, server_url, scheme, device, width):
             assert path.stat().st_size > 5000
     finally:
         context.close()
+
+
+def exact_return_of_table(table, goal, gamma=0.9, max_steps=20):
+    """J of the policy the table shows (3 decimals a probability), and J*, by the numpy oracle."""
+    model = grid_model(3, 3, goal, (1, 1), max_steps=max_steps)
+    theta = np.zeros((9, 4))
+    for (row, col), (_, probs) in table.items():
+        theta[row * 3 + col] = np.log(np.maximum(probs, 1e-9))
+    return policy_return(model, theta, gamma), oracle_optimal_return(model, gamma)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_every_algorithm_comes_within_002_of_the_best_return_and_again_after_a_goal_move(
+    page, server_url, algorithm
+):
+    open_widget(page, server_url)
+    page.select_option("[data-pg='algorithm']", algorithm)
+    set_speed(page, len(SPEEDS) - 1)
+
+    def close_to_best(goal):
+        J, best = exact_return_of_table(read_table(page), goal)
+        return J >= best - 0.02
+
+    train_until(page, lambda: close_to_best((0, 2)), timeout_s=120)
+    page.get_by_role("button", name="Make (2, 2) the goal").click()
+    wait_for_role(page, (2, 2), "goal")
+    train_until(page, lambda: close_to_best((2, 2)), timeout_s=120)
+    assert page.input_value("[data-pg='algorithm']") == algorithm
