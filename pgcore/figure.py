@@ -118,6 +118,10 @@ class TrainingFigure:
         self._reset_learning()
         self._trained = True
 
+    def on_stop(self, event):
+        """Stop training (the code figure's Stop reaches every figure of the page)."""
+        self.running = False
+
     def on_lr(self, event):
         """The learning-rate slider moved (its position, 0..LR_STEPS)."""
         position = number(event, 0, LR_STEPS)

@@ -23,7 +23,9 @@ import traceback
 from .figures import make_figure
 
 SLICE_S = 0.012  # training between two looks at the page's messages, at the fastest speed
-EVERY_TIME = ("resume",)  # frame parts sent whole whenever a figure includes them
+# Frame parts sent whole whenever a figure includes them: a figure includes its controls only
+# when it must set them (the reader may have changed them since), and its resume state.
+EVERY_TIME = ("controls", "resume")
 
 
 class Host:
@@ -47,6 +49,7 @@ class Host:
             figure = self.figures.get(message.get("id"))
             if figure is not None and message["id"] not in self.failed:
                 self._guard(message["id"], lambda: figure.handle(message["event"]))
+                self._deliver(message["id"], figure)
         elif kind == "want":
             self.wanted = True
         else:
@@ -59,6 +62,19 @@ class Host:
             figure.resume(spec["resume"])
         self.figures[spec["id"]] = figure
         self.sent[spec["id"]] = {}
+
+    def _deliver(self, sender_id, sender):
+        """Pass on what one figure has for others (the code figure's function, its Stop)."""
+        outbox = getattr(sender, "outbox", None)
+        while outbox:
+            target, event = outbox.pop(0)
+            targets = [i for i in self.figures if i != sender_id] if target == "*" else [target]
+            for figure_id in targets:
+                figure = self.figures.get(figure_id)
+                if figure is None:
+                    self.failed[sender_id] = f"ValueError: no figure {figure_id!r} on the page"
+                elif figure_id not in self.failed:
+                    self._guard(figure_id, lambda f=figure, e=event: f.handle(e))
 
     def tick(self, now_ms):
         """Train what is due; return the frames message when the page wants one and has news."""

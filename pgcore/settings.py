@@ -244,3 +244,13 @@ def _cell(key, value):
     ):
         raise SettingsError(key, f"expected a cell [row, col] of two whole numbers, got {value!r}")
     return (value[0], value[1])
+
+
+@dataclass(frozen=True)
+class CodeSettings(SettingsBase):
+    """The code figure: which gridworld figure of the page trains with the reader's code."""
+
+    target: str = option("figure-1", "the id of the gridworld figure that runs the code")
+
+    # The kinds of figure a code figure can drive (the build checks the target against them).
+    TARGET_KINDS = ("gridworld", "policy-gradient")

@@ -14,7 +14,7 @@ from .grid import VIEWS, GridFigure
 MODES = (*VIEWS, "continuous")
 SHARED = ("lr", "speed")  # events both worlds take
 # Events of the grid's own controls (the policy table is on the page whatever the view).
-GRID = ("goal", "algorithm", "lam", "clip", "colour")
+GRID = ("goal", "algorithm", "lam", "clip", "colour", "weights")
 
 
 class ExplainerFigure:
@@ -56,7 +56,7 @@ class ExplainerFigure:
             self.grid.handle(event)
         elif name == "baseline":
             self.gauss.handle(event)
-        elif name == "reset":
+        elif name in ("reset", "stop"):
             hidden = self.grid if self.shown is self.gauss else self.gauss
             hidden.handle(event)
             self.shown.handle(event)

@@ -89,6 +89,11 @@ class GridFigure(TrainingFigure):
         """PPO's epsilon moved."""
         self.learning.set_clip(event)
 
+    def on_weights(self, event):
+        """The code figure's Run or Restore: REINFORCE's weights from now on (None: pgcore's)."""
+        self.learning.set_weights(event.get("value"))
+        self._controls_stale = True
+
     def on_colour(self, event):
         """Colour the Trajectories view's arrows by outcome or by weight."""
         if event.get("value") not in COLOURINGS:

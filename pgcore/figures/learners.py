@@ -14,6 +14,7 @@ from ..hyperparams import Hyperparams
 LAM_STEP = 0.05  # the lambda slider's step
 CLIP_STEPS = (0.05, 0.5, 0.05)  # the epsilon slider's range and step
 USES_CRITIC = ("actor_critic", "ppo")
+REINFORCE = ("reinforce", "reinforce_baseline")  # the learners whose weights a reader may write
 
 
 class LearnerChoice:
@@ -33,8 +34,16 @@ class LearnerChoice:
             epochs=settings.epochs,
         )
         self.critic = Critic(env.n_states)
+        self.weights = None  # the reader's REINFORCE weights (the code figure's), or pgcore's
         self.done = 0  # rollouts of every learner so far: the curve's x axis
-        self.learner = make_learner(self.name, env, policy, self.hp, rng, self.critic)
+        self.learner = self._make()
+
+    def _make(self):
+        """A learner of the chosen algorithm around the shared policy and critic."""
+        weights = self.weights if self.name in REINFORCE else None
+        return make_learner(
+            self.name, self.env, self.policy, self.hp, self.rng, self.critic, weights
+        )
 
     def switch(self, name):
         """Train with another algorithm from now on; theta and V are kept."""
@@ -42,7 +51,17 @@ class LearnerChoice:
             raise FigureError(f"unknown algorithm {name!r}")
         if name != self.name:
             self.name = name
-            self.learner = make_learner(name, self.env, self.policy, self.hp, self.rng, self.critic)
+            self.learner = self._make()
+
+    def set_weights(self, weights):
+        """Weigh REINFORCE's steps with weights (None: pgcore's own); switch to REINFORCE with
+        baseline if an algorithm that has no such weights is training."""
+        if weights is not None and not callable(weights):
+            raise FigureError("weights must be a function")
+        self.weights = weights
+        if self.name not in REINFORCE:
+            self.name = "reinforce_baseline"
+        self.learner = self._make()
 
     def set_lam(self, event):
         """The lambda slider moved."""
@@ -79,8 +98,11 @@ class LearnerChoice:
         }
 
     def stats_line(self):
-        """PPO's clip fraction and KL, or the critic's error, per update; empty for REINFORCE."""
+        """PPO's clip fraction and KL, or the critic's error, per update; for REINFORCE, whose
+        weights it uses."""
         stats = self.learner.stats
+        if self.name in REINFORCE:
+            return "weights: yours (the code figure)" if self.weights is not None else ""
         if self.name == "ppo" and "kl" in stats:
             return (
                 f"last update: clip fraction {stats['clip_fraction']:.2f} \u00b7 "
@@ -95,7 +117,7 @@ class LearnerChoice:
         return {
             "lam-group": {"hidden": self.name not in USES_CRITIC or None},
             "clip-group": {"hidden": self.name != "ppo" or None},
-            "algorithm-stats": {"hidden": self.name not in USES_CRITIC or None},
+            "algorithm-stats": {"hidden": not self.stats_line() or None},
         }
 
     def resume_state(self):

@@ -1,0 +1,129 @@
+"""The code figure: pgcore's own step_weights in an editor, and the reader's version run in its
+place by a gridworld figure of the page.
+
+Run compiles the reader's text and tries it (pgcore.reader); if it works, the target figure
+trains with it from then on, else the error is shown at its line and nothing changes. An error
+while training sends the grid back to the last version that worked. Restore brings pgcore's own
+function back; the guided edits show what each part of the formula does; Stop stops every
+figure on the page (and if Python does not answer, the page restarts its worker). Code that
+came with a link is shown, never run, until the reader presses Run.
+"""
+
+from ..figure import FigureError
+from ..reader import GUIDED, ReaderError, ReaderWeights, compile_weights, guided_source, own_source
+from ..weights import step_weights
+
+MAX_TEXT = 64 * 1024  # more than any reader writes; keeps a hostile link or paste in check
+OWN = "Running pgcore\u2019s own step_weights."
+
+
+class CodeFigure:
+    """The editor's state and the function the target figure trains with."""
+
+    KEYS = ()
+
+    def __init__(self, settings, reduced_motion=False):
+        self.settings = settings
+        self.text = own_source()
+        self.good = step_weights  # the last function that worked: the fallback of the next
+        self.status, self.error = OWN, ""
+        self.outbox = []  # (figure id or "*", event) for the host to deliver
+        self._text_stale = self._changed = True
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def handle(self, event):
+        """Apply one event of the reader's; unknown names are a FigureError."""
+        handler = getattr(self, "on_" + str(event.get("name", "")), None)
+        if handler is None:
+            raise FigureError(f"CodeFigure has no event {event.get('name')!r}")
+        handler(event)
+        self._changed = True
+
+    def on_run(self, event):
+        """Compile the text in the editor and, if it works, train the target figure with it."""
+        text = event.get("value")
+        if not isinstance(text, str):
+            raise FigureError("run needs the code as text")
+        self.run(text[:MAX_TEXT])
+
+    def on_restore(self, event):
+        """pgcore's own function again, in the editor and in the target figure."""
+        self.text, self._text_stale = own_source(), True
+        self.good = step_weights
+        self.status, self.error = OWN, ""
+        self.outbox.append((self.settings.target, {"name": "weights", "value": None}))
+
+    def on_guided(self, event):
+        """Make one of the guided edits to pgcore's function, and run it."""
+        if event.get("value") not in GUIDED:
+            raise FigureError(f"unknown guided edit {event.get('value')!r}")
+        self.text, self._text_stale = guided_source(event["value"]), True
+        self.run(self.text)
+
+    def on_stop(self, event):
+        """Stop whatever every figure of the page is running."""
+        self.outbox.append(("*", {"name": "stop"}))
+
+    def run(self, text):
+        """Try text; on success hand it to the target figure, else say what is wrong where."""
+        self.text = text
+        try:
+            function = compile_weights(text)
+        except ReaderError as error:
+            self.error = str(error)
+            self.status = "Your code did not run; the grid keeps the last version that worked."
+            return
+        self.good = ReaderWeights(function, self.good, self.reader_failed)
+        self.error, self.status = "", "Running your step_weights."
+        self.outbox.append((self.settings.target, {"name": "weights", "value": self.good}))
+
+    def reader_failed(self, error):
+        """Called by the reader's function when it fails while the grid trains."""
+        self.error = str(error)
+        self.status = "Your code failed while training; the grid went back to the last version "
+        self.status += "that worked."
+        self._changed = True
+
+    # -- time and frames ---------------------------------------------------------------------------
+
+    def advance(self, now):
+        """The code figure does not train."""
+
+    def trains_freely(self):
+        return False
+
+    def train_for(self, seconds):
+        return 0
+
+    def wake_in(self, now):
+        return None
+
+    def dirty(self, now):
+        return self._changed
+
+    def frame(self, now):
+        """The status, the error under the editor, and the text when it changed here."""
+        frame = {
+            "text": {"code-status": self.status, "code-error": self.error},
+            "attrs": {"code-error": {"hidden": not self.error or None}},
+        }
+        if self._text_stale:
+            frame["controls"] = {"code": {"value": self.text}}
+            self._text_stale = False
+        frame["resume"] = self.resume_state()
+        self._changed = False
+        return frame
+
+    def resume_state(self):
+        """The reader's text (after a restart it is shown, and runs only when they press Run)."""
+        return {"text": self.text}
+
+    def resume(self, state):
+        """Show the text the reader had; pgcore's own function runs until they press Run."""
+        text = state.get("text")
+        if isinstance(text, str) and text != self.text:
+            self.text, self._text_stale = text[:MAX_TEXT], True
+            self.status = (
+                "Python restarted: pgcore\u2019s own step_weights runs until you press Run."
+            )
