@@ -23,6 +23,8 @@ the learning rate and the speed, and how training is paced.
 import math
 import time
 
+from . import share
+
 # Rollouts trained per animation frame at each step of the speed slider (index 0 = slowest).
 # None, the last step, trains without pacing: as fast as the worker can, between frames.
 SPEEDS = (1, 2, 4, 8, 16, 32, 64, None)
@@ -220,6 +222,20 @@ class TrainingFigure:
         """Take back what resume_state() gave (after the page restarted the worker)."""
         self.lr = float(state.get("lr", self.lr))
         self.speed = min(max(int(state.get("speed", self.speed)), 0), len(SPEEDS) - 1)
+        self._controls_stale = self._changed = True
+
+    def share(self):
+        """The knobs a link carries (pgcore.share), exactly: lr as its repr."""
+        return {"lr": repr(self.lr), "speed": str(self.speed)}
+
+    def apply_share(self, reader):
+        """Take the knobs of a link (a pgcore.share.Reader); it notes what it ignores."""
+        lr = reader.take("lr", share.number(1e-3, 10.0))
+        if lr is not None:
+            self.lr = lr
+        speed = reader.take("speed", share.number(0, len(SPEEDS) - 1, int))
+        if speed is not None:
+            self.speed = speed
         self._controls_stale = self._changed = True
 
     def _record(self):

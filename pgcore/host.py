@@ -9,18 +9,22 @@ posts whatever they return; no Python object crosses into JavaScript, and nothin
     wake_in(now_ms) -> float        ms until the next tick is due: 0 now, -1 when idle
 
 Messages from the page:
-    {"type": "mount", "figures": [{"id", "kind", "config", "resume"?}], "reducedMotion": bool}
+    {"type": "mount", "figures": [{"id", "kind", "config", "resume"?}], "reducedMotion": bool,
+     "link": the address's fragment (first mount only), "baseLength": the address's length}
     {"type": "event", "id": figure id, "event": {...}}
     {"type": "want"}   the page painted the last frame and can take the next one
 
 Only the parts of a frame that changed since the last frame are sent, so a paused figure costs
-nothing and a training one sends its canvas and, five times a second, its slower parts.
+nothing and a training one sends its canvas and, five times a second, its slower parts. When what
+the figures would share changes, the frames message carries the new fragment ("link") for the
+page's address (pgcore.share), and every figure's Copy link button its words.
 """
 
 import json
 import traceback
 
 from .figures import make_figure
+from .share import PageLink
 
 SLICE_S = 0.012  # training between two looks at the page's messages, at the fastest speed
 # Frame parts sent whole whenever a figure includes them: a figure includes its controls only
@@ -37,6 +41,8 @@ class Host:
         self.failed = {}  # id -> message, for figures that raised
         self.reported = set()
         self.wanted = False
+        self.link = PageLink()
+        self.notes = {}  # id -> what the figure's note says (about the link it came with)
 
     def receive(self, message):
         """Take one JSON message from the page."""
@@ -45,6 +51,15 @@ class Host:
         if kind == "mount":
             for spec in message["figures"]:
                 self._guard(spec["id"], lambda spec=spec: self._mount(spec, message))
+            self.link = PageLink(message.get("baseLength", 0))
+            found = self.link.apply(message.get("link") or "", self.figures)
+            self.notes = {i: "From the link: " + "; ".join(n) + "." for i, n in found.items()}
+        elif kind == "event" and message["event"].get("name") == "copied":
+            # The page copied the link (or the browser refused): say so under the figure.
+            copied = message["event"].get("value")
+            self.notes[message["id"]] = (
+                "Link copied." if copied else "The browser did not copy: copy the address instead."
+            )
         elif kind == "event":
             figure = self.figures.get(message.get("id"))
             if figure is not None and message["id"] not in self.failed:
@@ -88,19 +103,29 @@ class Host:
             self._guard(figure_id, lambda figure=figure: figure.train_for(SLICE_S / len(free)))
         frames = {}
         if self.wanted:
+            link = self.link.update(dict(live))
             for figure_id, figure in live:
+                frame = {}
                 if figure_id not in self.failed and figure.dirty(now):
-                    frame = self._guard(figure_id, lambda figure=figure: figure.frame(now))
-                    news = self._news(figure_id, frame or {})
-                    if news:
-                        frames[figure_id] = news
+                    frame = self._guard(figure_id, lambda figure=figure: figure.frame(now)) or {}
+                frame = self._page_parts(figure_id, frame)
+                news = self._news(figure_id, frame)
+                if news:
+                    frames[figure_id] = news
         errors = {i: m for i, m in self.failed.items() if i not in self.reported}
         self.reported |= errors.keys()
         if not frames and not errors:
             return None
         if frames:
             self.wanted = False
-        return _message(frames, errors)
+        return _message(frames, errors, link)
+
+    def _page_parts(self, figure_id, frame):
+        """Add what the host shows in every figure: its note, its Copy link button's words."""
+        note = self.notes.get(figure_id, "")
+        frame.setdefault("text", {}).update({"link-note": note, "copy-link": self.link.label()})
+        frame.setdefault("attrs", {})["link-note"] = {"hidden": not note or None}
+        return frame
 
     def wake_in(self, now_ms):
         """Milliseconds until a tick is due without a message: 0 at once, -1 when idle."""
@@ -142,7 +167,7 @@ def _json(value):
     return json.dumps(value, separators=(",", ":"))
 
 
-def _message(frames, errors):
+def _message(frames, errors, link):
     """The frames message, assembled from the slots' JSON so nothing is serialised twice."""
 
     def obj(pairs):
@@ -152,7 +177,8 @@ def _message(frames, errors):
         (figure_id, obj((part, obj(slots.items())) for part, slots in parts.items()))
         for figure_id, parts in frames.items()
     )
-    return f'{{"type":"frames","frames":{body},"errors":{_json(errors)}}}'
+    tail = "" if link is None else f',"link":{_json(link)}'
+    return f'{{"type":"frames","frames":{body},"errors":{_json(errors)}{tail}}}'
 
 
 _host = Host()

@@ -9,6 +9,7 @@ figure on the page (and if Python does not answer, the page restarts its worker)
 came with a link is shown, never run, until the reader presses Run.
 """
 
+from .. import share
 from ..figure import FigureError
 from ..reader import GUIDED, ReaderError, ReaderWeights, compile_weights, guided_source, own_source
 from ..weights import step_weights
@@ -115,6 +116,18 @@ class CodeFigure:
         self._changed = False
         return frame
 
+    def share(self):
+        """The reader's text, compressed, when it is not pgcore's own."""
+        return {} if self.text == own_source() else {"code": share.pack_text(self.text)}
+
+    def apply_share(self, reader):
+        """Show a link's code; it runs only when the reader presses Run."""
+        text = reader.take("code", _unpacked)
+        if text is not None and text != self.text:
+            self.text, self._text_stale = text, True
+            self.status = "This link brought code: read it, then press Run to use it."
+            self._changed = True
+
     def resume_state(self):
         """The reader's text (after a restart it is shown, and runs only when they press Run)."""
         return {"text": self.text}
@@ -127,3 +140,11 @@ class CodeFigure:
             self.status = (
                 "Python restarted: pgcore\u2019s own step_weights runs until you press Run."
             )
+
+
+def _unpacked(packed):
+    """The code a link carries (ValueError if it is not a packed text)."""
+    text = share.unpack_text(packed)
+    if text is None:
+        raise ValueError(packed)
+    return text

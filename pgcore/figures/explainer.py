@@ -6,6 +6,7 @@ and its knobs are the grid's, the Baseline switch the Gaussian's, and each shows
 world. Switching the view hands the running state over, so Train keeps going in the new world.
 """
 
+from .. import share
 from ..figure import FigureError
 from ..settings import GaussianSettings
 from .gaussian import GaussianFigure
@@ -119,6 +120,27 @@ class ExplainerFigure:
         if "resume" in frame:
             frame["resume"] = self.resume_state()
         return frame
+
+    def share(self):
+        """The mode, the grid's values, and the Gaussian's Baseline switch and target."""
+        gauss, grid = self.gauss.share(), self.grid.share()
+        del grid["view"]  # the mode says it
+        return {"mode": self.mode, **grid} | {key: gauss[key] for key in ("baseline", "target")}
+
+    def apply_share(self, reader):
+        """Give each world its values of the link, then show the link's mode."""
+        values = reader.values
+        for_gauss = {key: values.pop(key) for key in ("baseline", "target") if key in values}
+        mode = reader.take("mode", share.choice(MODES))
+        self.grid.apply_share(reader)
+        seed = self.grid.settings.seed + 1  # the Gaussian draws from the grid's seed + 1
+        gauss_reader = share.Reader(reader.figure_id, {**for_gauss, "seed": str(seed)})
+        self.gauss.apply_share(gauss_reader)
+        self.gauss.lr, self.gauss.speed = self.grid.lr, self.grid.speed
+        reader.notes += gauss_reader.notes
+        if mode is not None:
+            self.set_mode(mode)
+        self._mode_stale = True
 
     def resume_state(self):
         """The mode and both worlds."""

@@ -5,11 +5,12 @@ toward the samples that scored well and narrows sigma as the policy settles. A c
 or the arrow keys on it, move the target; mu and sigma are kept.
 """
 
+import dataclasses
 import math
 import random
 from collections import deque
 
-from .. import views
+from .. import share, views
 from ..figure import TrainingFigure
 from ..gaussian import ContinuousTask, GaussianPolicy, GaussianTrainer
 from ..reinforce import Hyperparams
@@ -142,6 +143,31 @@ class GaussianFigure(TrainingFigure):
     def curve_scene(self):
         """E[r] against samples, under the dashed ceiling."""
         return views.curve_scene(self.curve, self._best(), 0.0, 1.0, "E[r]", "samples")
+
+    # -- links -----------------------------------------------------------------------------------
+
+    def share(self):
+        """The knobs, the Baseline switch, the target and the seed (exact: reprs)."""
+        return super().share() | {
+            "baseline": "1" if self.baseline else "0",
+            "target": ",".join(repr(x) for x in self.task.target),
+            "seed": str(self.settings.seed),
+        }
+
+    def apply_share(self, reader):
+        """Take a link's seed (a fresh start), target and knobs."""
+        seed = reader.take("seed", share.number(0, 2**31 - 1, int))
+        if seed is not None:
+            self.settings = dataclasses.replace(self.settings, seed=seed)
+            self._reset_learning()
+        super().apply_share(reader)
+        baseline = reader.take("baseline", share.choice(("0", "1")))
+        if baseline is not None:
+            self.baseline = baseline == "1"
+        target = reader.take("target", share.point)
+        if target is not None:
+            self.move_target(target)
+            self.curve = [(0, self._exact())]
 
     # -- resume ----------------------------------------------------------------------------------
 
