@@ -32,7 +32,7 @@ def encode(states):
 def decode(fragment):
     """({figure id: {key: text}}, notes) from a fragment; nothing in it raises."""
     fragment = fragment.removeprefix("#")
-    if not fragment:
+    if "=" not in fragment:  # empty, or a plain #anchor of the page: no state in it
         return {}, []
     if len(fragment) > MAX_LINK:
         return {}, [
@@ -142,9 +142,14 @@ class PageLink:
     def __init__(self, base_length=0):
         self.base_length = base_length  # characters of the page's address before the #
         self.fragment = None  # what the page's address says now
+        self.article = None  # the fragment of the figures as the article set them
 
     def apply(self, fragment, figures):
-        """Give each figure its values of fragment; return {figure id: [notes]}."""
+        """Give each figure its values of fragment; return {figure id: [notes]}.
+
+        Until the figures differ from what the article set, the page's address has no fragment.
+        """
+        self.article = self._make(figures)
         states, notes = decode(fragment)
         by_figure = {figure_id: [] for figure_id in figures}
         first = next(iter(figures), None)
@@ -161,13 +166,20 @@ class PageLink:
         return {figure_id: found for figure_id, found in by_figure.items() if found}
 
     def update(self, figures):
-        """The fragment the figures' state makes, if it is new (else None)."""
-        states = {i: f.share() for i, f in figures.items() if hasattr(f, "share")}
-        fragment = encode({i: values for i, values in states.items() if values})
+        """The fragment the figures' state makes, if it is new (else None); "" for none."""
+        fragment = self._make(figures)
+        if fragment == self.article:
+            fragment = ""
         if fragment == self.fragment:
             return None
         self.fragment = fragment
         return fragment
+
+    @staticmethod
+    def _make(figures):
+        """The fragment of the figures' state now."""
+        states = {i: f.share() for i, f in figures.items() if hasattr(f, "share")}
+        return encode({i: values for i, values in states.items() if values})
 
     def label(self):
         """The Copy link button's words: with code in the link, how long the link is."""

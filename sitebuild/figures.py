@@ -42,6 +42,7 @@ class FigureBlock:
     id: str
     number: int
     line: int  # the opening fence's line in the article
+    target_line: int = 0  # the line of its target setting (a figure that drives another)
 
     @property
     def token(self):
@@ -133,7 +134,9 @@ def parse_block(kind, body, line, path, figures_module, number):
             path,
             locate(key) if key in table else line,
         ) from None
-    return FigureBlock(kind, settings, caption, locate("caption"), figure_id, number, line)
+    return FigureBlock(
+        kind, settings, caption, locate("caption"), figure_id, number, line, locate("target")
+    )
 
 
 def _locator(body, line):
@@ -155,9 +158,29 @@ def _refuse_token(path, line):
     )
 
 
-def render_figures(blocks, templates, figures_module, render_svg, roles, render_caption):
+def check_targets(blocks, path):
+    """A figure that drives another (the code figure) must name one of a kind it can drive."""
+    kinds = {block.id: block for block in blocks}
+    for block in blocks:
+        wanted = getattr(block.settings, "TARGET_KINDS", None)
+        if wanted is None:
+            continue
+        target = kinds.get(block.settings.target)
+        if target is None or target.kind not in wanted:
+            found = [b.id for b in blocks if b.kind in wanted]
+            raise BuildError(
+                f"figure {block.kind}: target {block.settings.target!r} is not the id of a "
+                f"{' or '.join(wanted)} figure on this page (there is: "
+                f"{', '.join(found) or 'none'}); set target to one of them",
+                path,
+                block.target_line,
+            )
+
+
+def render_figures(blocks, templates, figures_module, render_svg, roles, render_caption, asset):
     """Render each figure block to HTML from its kind's template and its first frame."""
     html = {}
+    numbers = {block.id: block.number for block in blocks}
     for block in blocks:
         figure = figures_module.FIGURES[block.kind][0](block.settings)
         frame = figure.frame(0.0)
@@ -181,7 +204,10 @@ def render_figures(blocks, templates, figures_module, render_svg, roles, render_
                 "caption": render_caption(block),
                 "frame": frame,
                 "svg": svg,
-            }
+                "target": getattr(block.settings, "target", None),
+                "target_number": numbers.get(getattr(block.settings, "target", None)),
+            },
+            "asset": asset,
         }
         html[block.token] = Markup(
             templates.get_template(f"figures/{block.kind}.html").render(context)

@@ -16,7 +16,8 @@ import jinja2
 
 from . import BuildError, runtime
 from .checks import scan_template
-from .figures import extract_figures
+from .editor import build_editor
+from .figures import check_targets, extract_figures
 from .frontmatter import parse_front_matter, split_front_matter
 from .ids import section_ids
 from .markup import RAW_COMMAND, unrendered_latex
@@ -58,6 +59,7 @@ class Sources:
     roles: tuple
     runtime: runtime.Runtime
     wheel: Path
+    editor: Path | None = None  # the code editor's bundle, when a figure of the page has code
 
 
 def gather(root, cache):
@@ -70,6 +72,7 @@ def gather(root, cache):
     # The figures first: their blocks become token lines, and their ids join the page's own,
     # which no section may take.
     body, figures = extract_figures(body, body_line, article, pgcore["figures"], 1)
+    check_targets(figures, article)
     page_ids = template_ids(root / TEMPLATES) | {block.id for block in figures}
     sections = parse_sections(body, body_line, article, reserved=page_ids)
     ends = [s.line for s in sections[1:]] + [float("inf")]
@@ -79,6 +82,7 @@ def gather(root, cache):
     try:
         pinned = runtime.ensure_runtime(root / "pyproject.toml", cache)
         wheel = runtime.build_wheel(root, cache)
+        editor = build_editor(root, cache) if any(b.kind == "code" for b in figures) else None
     except OSError as error:
         raise BuildError(
             f"cannot use the cache folder: {error.strerror or error} ({error.filename}); "
@@ -98,6 +102,7 @@ def gather(root, cache):
         roles,
         pinned,
         wheel,
+        editor,
     )
 
 

@@ -35,9 +35,13 @@ def render(sources, live_reload=False):
     files = {".nojekyll": b""}
     runtime_config = add_runtime(sources.runtime, sources.wheel, files)
     asset_urls = add_assets(sources.assets, files, runtime_config)
+    if sources.editor is not None:  # loaded by the page only when its code figure needs it
+        editor = sources.editor.read_bytes()
+        asset_urls["editor.js"] = hashed_name("assets/editor.js", editor)
+        files[asset_urls["editor.js"]] = editor
     prose = Prose(sources, files)
     context = {
-        "page": page_context(sources, prose),
+        "page": page_context(sources, prose, asset_function(asset_urls)),
         "asset": asset_function(asset_urls),
         "root": "",
         "live_reload": live_reload,
@@ -216,10 +220,10 @@ class Prose:
         return hashed + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def page_context(sources, prose):
+def page_context(sources, prose, asset):
     """Return the template's `page`: the article's fields rendered to HTML and MathML."""
     front = sources.front
-    figures = figures_html(sources, prose)
+    figures = figures_html(sources, prose, asset)
     return {
         "title": prose.text("title"),
         "lede": prose.field("lede", inline=True),
@@ -284,7 +288,7 @@ def gradient_context(gradient, prose):
     }
 
 
-def figures_html(sources, prose):
+def figures_html(sources, prose, asset):
     """Render every figure of the article: {token: HTML}, from its template and first frame."""
 
     def caption(block):
@@ -299,6 +303,7 @@ def figures_html(sources, prose):
             render_svg,
             sources.roles,
             caption,
+            asset,
         )
     except jinja2.TemplateError as error:
         raise template_error(error, sources.templates) from None

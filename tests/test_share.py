@@ -40,7 +40,7 @@ def test_fragments_round_trip_and_text_packs_small():
 
 def test_the_readers_changes_make_a_link_that_rebuilds_the_same_figures_and_run():
     host, first = mounted()
-    assert first["link"].startswith("v=1&figure-1.mode=policy&figure-1.lr=1.0&")
+    assert first["link"] == "", "the figures as the article set them need no fragment"
     for name, fields in (
         ("mode", {"value": "trajectories"}),
         ("goal", {"value": "2,0"}),
@@ -118,6 +118,11 @@ def test_hostile_links_are_notes_not_errors():
     assert unpack_text(zlib.compress(b"x").hex()) is None
     host, first = mounted("v=7&figure-1.mode=continuous")  # a later version: tried all the same
     assert host.figures["figure-1"].mode == "continuous" and first["errors"] == {}
+
+
+def test_a_plain_anchor_is_not_a_link_state():
+    host, first = mounted("the-concept")
+    assert first["frames"]["figure-1"]["text"]["link-note"] == ""
 
 
 def test_an_old_link_without_a_version_still_opens():

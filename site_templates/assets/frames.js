@@ -6,6 +6,11 @@
  *   data-pg-event="name"     a control whose use sends {name, value} (a canvas: clicks and keys)
  *   data-pg-keys="k1 k2"     on a canvas: the keys it takes (their default action is stopped)
  *   data-pg-interrupt        on a button: pressing it must stop whatever Python is running
+ *   data-pg-with="slot"      on a button: its event carries the value of that slot (the code)
+ *   data-pg-copy             on a button: copies the page's address, then sends "copied"
+ *   data-pg-editor           on a textarea: becomes a code editor when it comes near the
+ *                            viewport or gets focus (the editor script at data-pg-editor-src,
+ *                            loaded only then); if that script cannot load, the textarea stays
  */
 (function () {
   "use strict";
@@ -25,10 +30,16 @@
     });
   }
 
+  var editors = new WeakMap(); // textarea -> its code editor, once loaded
+
   function setControl(element, props) {
     if (element.type === "radio") {
       element.checked = element.value === String(props.value);
       return;
+    }
+    var editor = editors.get(element);
+    if (editor && "value" in props && editor.getValue() !== props.value) {
+      editor.setValue(props.value);
     }
     each(props, function (name, value) {
       if (element[name] !== value) { element[name] = value; }
@@ -107,8 +118,82 @@
     return element && element.getAttribute("data-pg-event");
   }
 
+  function valueOf(element) {
+    var editor = element && editors.get(element);
+    return editor ? editor.getValue() : element && element.value;
+  }
+
+  // The Copy link button: the address holds the figures' state (pgcore.share).
+  function copyLink(root, send) {
+    root.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-pg-copy]");
+      if (!button || !root.contains(button)) { return; }
+      var done = function (copied) { send({ name: "copied", value: copied }, false); };
+      if (!navigator.clipboard) { done(false); return; }
+      navigator.clipboard.writeText(location.href).then(function () { done(true); },
+        function () { done(false); });
+    });
+  }
+
+  // A textarea becomes a code editor once it is near the viewport or focused; the editor's
+  // script is loaded then, once for the page.
+  var editorScript = null;
+  function loadEditor(src) {
+    if (!editorScript) {
+      editorScript = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = src;
+        tag.onload = function () { resolve(window.pgEditor); };
+        tag.onerror = function () { reject(new Error("Could not load " + src)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return editorScript;
+  }
+
+  function upgrade(textarea) {
+    if (editors.has(textarea) || textarea.hasAttribute("data-pg-upgrading")) { return; }
+    textarea.setAttribute("data-pg-upgrading", "");
+    var src = new URL(textarea.getAttribute("data-pg-editor-src"), document.baseURI).href;
+    loadEditor(src).then(function (pgEditor) {
+      var parent = document.createElement("div");
+      parent.className = "pg-editor";
+      textarea.parentNode.insertBefore(parent, textarea);
+      var hadFocus = document.activeElement === textarea;
+      var editor = pgEditor.create(parent, {
+        doc: textarea.value,
+        label: textarea.getAttribute("aria-label"),
+        onChange: function (text) { textarea.value = text; }
+      });
+      editors.set(textarea, editor);
+      textarea.hidden = true;
+      if (hadFocus) { editor.focus(); }
+    }, function () {
+      textarea.removeAttribute("data-pg-upgrading"); // the plain textarea does the same job
+    });
+  }
+
+  function watchEditors(root) {
+    var textareas = root.querySelectorAll("textarea[data-pg-editor]");
+    if (!textareas.length) { return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          upgrade(entry.target);
+        }
+      });
+    }, { rootMargin: "600px 0px" });
+    textareas.forEach(function (textarea) {
+      observer.observe(textarea);
+      textarea.addEventListener("focus", function () { upgrade(textarea); });
+    });
+  }
+
   // Send the reader's actions in root as events: send(event, interrupts).
   function wire(root, send) {
+    copyLink(root, send);
+    watchEditors(root);
     function target(event) {
       var element = event.target.closest("[data-pg-event]");
       return element && root.contains(element) && !element.disabled ? element : null;
@@ -116,9 +201,16 @@
     root.addEventListener("click", function (event) {
       var element = target(event);
       if (!element) { return; }
-      if (element.tagName === "BUTTON") {
+      if (element.hasAttribute("data-pg-copy")) {
+        return; // copyLink's, which tells Python whether the browser copied
+      } else if (element.tagName === "BUTTON") {
         var message = { name: eventOf(element) };
-        if (element.value) { message.value = element.value; }
+        var source = element.getAttribute("data-pg-with");
+        if (source) {
+          message.value = valueOf(root.querySelector('[data-pg="' + source + '"]'));
+        } else if (element.value) {
+          message.value = element.value;
+        }
         send(message, element.hasAttribute("data-pg-interrupt"));
       } else if (element.tagName === "CANVAS") {
         var point = window.pgPainter.toScene(element, event.offsetX, event.offsetY);

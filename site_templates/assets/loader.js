@@ -39,6 +39,7 @@
   var watchedSeq = 0; // the message it waits for an answer to
   var stalled = 0;
   var packsLoaded = null; // from disk: the promise of the runtime scripts, loaded once
+  var linkRead = false; // the address's fragment was handed to Python
 
   function url(relative) {
     return new URL(relative, script.src).href;
@@ -157,7 +158,12 @@
       return { id: figure.id, kind: figure.kind, config: figure.config, resume: figure.resume };
     });
     var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    post({ type: "mount", figures: specs, reducedMotion: reduced });
+    // The address's fragment is the state a link brought: read once, at the first start only
+    // (after a restart the figures come back from their resume states instead).
+    var link = linkRead ? "" : location.hash.slice(1);
+    linkRead = true;
+    post({ type: "mount", figures: specs, reducedMotion: reduced, link: link,
+      baseLength: location.href.length - location.hash.length });
     want();
   }
 
@@ -190,6 +196,12 @@
 
   function frames(message) {
     wanting = false;
+    if (typeof message.link === "string") {
+      // Python's account of the figures' state, in the address: shareable, and no new history
+      // entry for each change.
+      history.replaceState(history.state, "", message.link ? "#" + message.link
+        : location.pathname + location.search);
+    }
     Object.keys(message.frames).forEach(function (id) {
       pending[id] = pending[id] ? window.pgFrames.merge(pending[id], message.frames[id])
         : message.frames[id];
