@@ -9,7 +9,8 @@ posts whatever they return; no Python object crosses into JavaScript, and nothin
     wake_in(now_ms) -> float        ms until the next tick is due: 0 now, -1 when idle
 
 Messages from the page:
-    {"type": "mount", "figures": [{"id", "kind", "config", "resume"?}], "reducedMotion": bool,
+    {"type": "mount", "figures": [{"id", "kind", "config", "resume"?, "inputs"?}],
+     "reducedMotion": bool,
      "link": the address's fragment (first mount only), "baseLength": the address's length}
     {"type": "event", "id": figure id, "event": {...}}
     {"type": "want"}   the page painted the last frame and can take the next one
@@ -75,6 +76,8 @@ class Host:
         figure = make_figure(spec["kind"], spec["config"], message.get("reducedMotion", False))
         if spec.get("resume"):
             figure.resume(spec["resume"])
+        if spec.get("inputs") and hasattr(figure, "take_inputs"):
+            figure.take_inputs(spec["inputs"])  # what the page's text inputs hold now
         self.figures[spec["id"]] = figure
         self.sent[spec["id"]] = {}
 

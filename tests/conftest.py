@@ -108,6 +108,19 @@ def figures_url(figures_site):
 
 
 @pytest.fixture(scope="session")
+def code_site(tmp_path_factory, runtime_dir):
+    """The code fixture (a gridworld and the code figure that drives it) built once."""
+    return built_fixture(tmp_path_factory, "code")
+
+
+@pytest.fixture(scope="session")
+def code_url(code_site):
+    """The code fixture served over http."""
+    with serving(code_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, for the whole session."""
     from playwright.sync_api import sync_playwright

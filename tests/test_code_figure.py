@@ -160,19 +160,27 @@ def test_a_guided_edit_runs_and_shows_its_text():
 def test_stop_stops_every_figure_and_after_a_restart_the_text_stays_unrun():
     host = host_with_code()
     send(host, "grid", "train")
-    send(host, "code", "run", value=own_source().replace(ANCHOR, "        w[t] = 1.0\n"))
+    text = own_source().replace(ANCHOR, "        w[t] = 1.0\n")
+    send(host, "code", "run", value=text)
     send(host, "code", "stop")
     assert not host.figures["grid"].running
     resume = frame(host, 16)["frames"]["code"]["resume"]
-    again = Host()
+    again = Host()  # Python restarted; the page still shows the reader's text, and says so
     specs = [
         {"id": "grid", "kind": "gridworld", "config": {}},
-        {"id": "code", "kind": "code", "config": {"target": "grid"}, "resume": resume},
+        {
+            "id": "code",
+            "kind": "code",
+            "config": {"target": "grid"},
+            "resume": resume,
+            "inputs": {"code": text},
+        },
     ]
     again.receive(json.dumps({"type": "mount", "figures": specs}))
     first = frame(again, 0)["frames"]["code"]
-    assert "w[t] = 1.0" in first["controls"]["code"]["value"]
+    assert "controls" not in first, "the page's text is the reader's: never overwritten"
     assert "until you press Run" in first["text"]["code-status"]
+    assert again.figures["code"].text == text
     assert again.figures["grid"].learning.weights is None
 
 

@@ -129,17 +129,20 @@ class CodeFigure:
             self._changed = True
 
     def resume_state(self):
-        """The reader's text (after a restart it is shown, and runs only when they press Run)."""
-        return {"text": self.text}
+        """Nothing: the reader's text is in the page (take_inputs), and runs only on Run."""
+        return {}
 
     def resume(self, state):
-        """Show the text the reader had; pgcore's own function runs until they press Run."""
-        text = state.get("text")
-        if isinstance(text, str) and text != self.text:
-            self.text, self._text_stale = text[:MAX_TEXT], True
-            self.status = (
-                "Python restarted: pgcore\u2019s own step_weights runs until you press Run."
-            )
+        """Come back after a restart: pgcore's own function runs until the reader presses Run."""
+        self.status = "Python restarted: pgcore\u2019s own step_weights runs."
+
+    def take_inputs(self, inputs):
+        """The text the page's editor holds (the reader's, kept across a restart of Python)."""
+        text = inputs.get("code")
+        if isinstance(text, str) and text[:MAX_TEXT] != self.text:
+            self.text, self._text_stale = text[:MAX_TEXT], False  # the page shows it already
+            self.status = "Your code is in the editor; pgcore\u2019s own step_weights runs "
+            self.status += "until you press Run."
 
 
 def _unpacked(packed):

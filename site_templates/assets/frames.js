@@ -249,5 +249,15 @@
     });
   }
 
-  window.pgFrames = { apply: apply, merge: merge, wire: wire, enable: enable };
+  // What the figure's text inputs hold (the code editor's text): Python is told at every start,
+  // so a restarted worker shows, never loses, what the reader wrote.
+  function inputs(root) {
+    var values = {};
+    root.querySelectorAll("textarea[data-pg]").forEach(function (textarea) {
+      values[textarea.getAttribute("data-pg")] = valueOf(textarea);
+    });
+    return values;
+  }
+
+  window.pgFrames = { apply: apply, merge: merge, wire: wire, enable: enable, inputs: inputs };
 }());

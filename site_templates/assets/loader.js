@@ -155,7 +155,8 @@
 
   function mount() {
     var specs = figures.map(function (figure) {
-      return { id: figure.id, kind: figure.kind, config: figure.config, resume: figure.resume };
+      return { id: figure.id, kind: figure.kind, config: figure.config, resume: figure.resume,
+        inputs: window.pgFrames.inputs(figure.root) };
     });
     var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     // The address's fragment is the state a link brought: read once, at the first start only

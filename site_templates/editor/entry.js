@@ -85,6 +85,22 @@ function adoptStyleSheets(doc) {
 // Python's convention: four spaces per level, and a tab shown four columns wide.
 const PYTHON_INDENT = "    ";
 
+// Typing over a selection that spans lines: the browser's own editing would merge the lines'
+// elements and copy their computed colours into style attributes, which the page's CSP refuses
+// (and CodeMirror redraws from its state anyway). So CodeMirror makes that change itself.
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const { main } = view.state.selection;
+    if (event.inputType !== "insertText" || event.data == null || main.empty) return false;
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(event.data), {
+      scrollIntoView: true,
+      userEvent: "input.type",
+    });
+    return true;
+  },
+});
+
 function create(parent, { doc = "", label = "Python code", onChange = null } = {}) {
   if (parent?.nodeType !== Node.ELEMENT_NODE) {
     throw new TypeError("pgEditor.create: parent must be an element");
@@ -104,6 +120,7 @@ function create(parent, { doc = "", label = "Python code", onChange = null } = {
         pythonLanguage,
         syntaxHighlighting(classHighlighter),
         pageTheme,
+        typeOverSelection,
         indentUnit.of(PYTHON_INDENT),
         EditorState.tabSize.of(PYTHON_INDENT.length),
         // Tab indents; Escape then Tab leaves (CodeMirror's tab focus mode, built in).
