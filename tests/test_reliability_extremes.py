@@ -101,9 +101,13 @@ def test_the_slider_ends_keep_the_page_finite_and_drawing_in_every_mode(page, se
     expect(page.locator("[data-pg='speed-out']")).to_have_text(speed_text(FASTEST))
     page.click("[data-pg='train']")
     for mode in MODES:
-        for baseline in (False, True):
+        for baseline in (False, True):  # the Gaussian's switch, or the grid's REINFORCE pair
             page.locator(f"[data-pg-event='mode'][value='{mode}']").click()
-            page.locator("[data-pg='baseline']").set_checked(baseline)
+            if mode == "continuous":
+                page.locator("[data-pg='baseline']").set_checked(baseline)
+            else:
+                choice = "reinforce_baseline" if baseline else "reinforce"
+                page.locator("[data-pg='algorithm']").select_option(choice)
             page.wait_for_timeout(1000)
             first, shades = canvas_signature(page)
             page.wait_for_timeout(300)

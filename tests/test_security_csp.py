@@ -133,7 +133,7 @@ def exercise_every_mode(page):
             canvas.focus()
             page.keyboard.press("ArrowLeft")
     page.locator("[data-pg='lr']").fill("60")
-    page.locator("[data-pg='baseline']").uncheck()
+    page.locator("[data-pg='algorithm']").select_option("ppo")
     page.locator("[data-pg-event='goal']").first.click()
     page.click("[data-pg='step']")
     page.click("[data-pg='reset']")

@@ -22,6 +22,7 @@ from conftest import READY
 
 from devtools.chromium import launch
 from devtools.worker_probe import watch_workers, worker_reading
+from pgcore.algorithms import ALGORITHMS
 
 pytestmark = pytest.mark.e2e
 
@@ -84,6 +85,20 @@ def arrow_key(page, rng):
     page.keyboard.press(rng.choice(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]))
 
 
+def choose_algorithm(page, rng):
+    """Pick the grid's algorithm (its select shows in the grid views only)."""
+    select = page.locator("[data-pg='algorithm']:visible")
+    if select.count():
+        select.select_option(rng.choice(ALGORITHMS))
+
+
+def flip_baseline(page, rng):
+    """Flip the Gaussian's Baseline switch (it shows in the continuous view only)."""
+    switch = page.locator("[data-pg='baseline']:visible")
+    if switch.count():
+        switch.click()
+
+
 ACTIONS = [
     (
         4,
@@ -98,7 +113,8 @@ ACTIONS = [
     (2, lambda page, rng: page.click("[data-pg='train']")),
     (2, lambda page, rng: page.locator("[data-pg='lr']").fill(str(rng.randrange(0, 61)))),
     (2, lambda page, rng: page.locator("[data-pg='speed']").fill(str(rng.randrange(0, 8)))),
-    (1, lambda page, rng: page.locator("[data-pg='baseline']").click()),
+    (1, choose_algorithm),
+    (1, flip_baseline),
     (1, arrow_key),
 ]
 
