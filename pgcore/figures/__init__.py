@@ -14,7 +14,8 @@
 the page before Python starts, so the static figure is the live one's first frame.
 """
 
-from ..settings import GaussianSettings, GridSettings, SettingsError
+from ..settings import CloudSettings, GaussianSettings, GridSettings, SettingsError
+from .cloud import CloudFigure
 from .explainer import ExplainerFigure
 from .gaussian import GaussianFigure
 from .grid import GridFigure
@@ -25,6 +26,7 @@ FIGURES = {
     "policy-gradient": (ExplainerFigure, GridSettings),
     "gridworld": (GridFigure, GridSettings),
     "gaussian": (GaussianFigure, GaussianSettings),
+    "gradient-cloud": (CloudFigure, CloudSettings),
 }
 
 
