@@ -186,6 +186,7 @@ class CloudFigure:
                 "batch-out": f"{self.batch_size} {self.space.UNIT}",
                 "train": f"Train {self.space.PARAMETERS} (+{TRAIN_ROLLOUTS})",
                 "reset": f"Reset {self.space.PARAMETERS}",
+                "axes": "Plotted: {} across, {} up".format(*self.space.labels()),
             },
             "attrs": {
                 "sample": {"aria-pressed": "true" if self.sampling else "false"},
