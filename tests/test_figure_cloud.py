@@ -264,7 +264,9 @@ def test_resume_brings_back_theta_the_knobs_and_the_same_batches():
     again.sample(20)
     assert again.clouds.clouds["value"].points == figure.clouds.clouds["value"].points
     broken = cloud()
-    broken.resume({"space": "polar", "batch": 0, "grid": {"cell": [1, 1], "trained": "x"}})
+    broken.resume(
+        {"space_name": "polar", "batch_size": 0, "grid": {"cell": [1, 1], "trained": "x"}}
+    )
     assert (broken.space_name, broken.batch_size, broken.space.cell) == ("grid", 8, (2, 0))
 
 

@@ -21,9 +21,6 @@ BATCH_MAX = 64
 # size (at least one), so a frame's sampling costs the same whatever the batch.
 ROLLOUTS_PER_FRAME = 32
 REDUCED_MOTION_FRAMES = 12  # with reduced motion: this many frames' estimates at once
-# resume_state()'s keys for the figure's own knobs, and the attributes they come back to
-KNOBS = {"space": "space_name", "baseline": "baseline", "reward_to_go": "reward_to_go"}
-KNOBS |= {"batch": "batch_size", "round": "round"}
 
 
 class CloudFigure:
@@ -229,26 +226,22 @@ class CloudFigure:
 
     def resume_state(self):
         """The knobs, and each space's cell and training (training replays from the seed)."""
-        return {
-            "space": self.space_name,
-            "baseline": self.baseline,
-            "reward_to_go": self.reward_to_go,
-            "batch": self.batch_size,
-            "round": self.round,
-        } | {name: space.resume_state() for name, space in self.spaces.items()}
+        knobs = ("space_name", "baseline", "reward_to_go", "batch_size", "round")
+        state = {knob: getattr(self, knob) for knob in knobs}
+        return state | {name: space.resume_state() for name, space in self.spaces.items()}
 
     def resume(self, state):
         """Come back where resume_state() was taken (malformed parts are ignored)."""
         checks = {
-            "space": lambda v: v in SPACES,
+            "space_name": lambda v: v in SPACES,
             "baseline": lambda v: v in BASELINES,
             "reward_to_go": lambda v: isinstance(v, bool),
-            "batch": lambda v: isinstance(v, int) and 1 <= v <= BATCH_MAX,
+            "batch_size": lambda v: isinstance(v, int) and 1 <= v <= BATCH_MAX,
             "round": lambda v: isinstance(v, int) and v >= 0,
         }
-        for key, ok in checks.items():
-            if key in state and ok(state[key]):
-                setattr(self, KNOBS[key], state[key])
+        for knob, ok in checks.items():
+            if knob in state and ok(state[knob]):
+                setattr(self, knob, state[knob])
         for name, space in self.spaces.items():
             if isinstance(state.get(name), dict):
                 space.resume(state[name])
