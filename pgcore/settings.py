@@ -158,6 +158,62 @@ class GaussianSettings(SettingsBase):
             raise SettingsError("target", f"{list(self.target)} is outside the plane -1..1")
 
 
+@dataclass(frozen=True)
+class CloudSettings(SettingsBase):
+    """The gradient cloud: its own gridworld and policy, frozen where the reader trains it."""
+
+    rows: int = option(3, "grid height in cells", 2, 8)
+    cols: int = option(3, "grid width in cells", 2, 8)
+    goal: tuple[int, int] = option((0, 2), "the goal cell [row, col]; entering it pays +1")
+    pit: tuple[int, int] = option((1, 1), "the pit cell [row, col]; entering it pays -1")
+    start: tuple[int, int] | None = option(
+        None, "a fixed start cell [row, col]; omit it for a random start in any free cell"
+    )
+    walls: tuple[tuple[int, int], ...] = option((), "cells the agent cannot enter")
+    max_steps: int = option(20, "horizon: an episode is cut off after this many steps", 1, 200)
+    # A cost per step, so that reward-to-go and the whole return differ: with a reward only at
+    # the end, gamma^t G_t equals G_0 at every step and the Reward-to-go switch would do nothing.
+    step_reward: float = option(
+        -0.04, "reward of every step that does not end the episode", -0.5, 0.5
+    )
+    gamma: float = option(
+        0.9, "discount: a reward t steps away counts gamma^t", 0.0, 1.0, open_low=True
+    )
+    lr: float = option(1.0, "learning rate of the Train θ button", 0.0, 10.0, open_low=True)
+    batch_size: int = option(8, "rollouts (or samples) per gradient estimate, at the start", 1, 64)
+    cell: tuple[int, int] | None = option(
+        None, "the cell whose two action scores the cloud starts on; omit it for the lowest-left"
+    )
+    seed: int = option(7, "seed of the random numbers of training and of every batch", 0, 2**31 - 1)
+
+    def check(self):
+        """Check ranges, the world, and that the cloud's cell is one where actions are taken."""
+        super().check()
+        try:
+            env = self.world()
+        except ValueError as error:
+            raise SettingsError(_world_key(str(error)), str(error)) from None
+        if self.cell is not None:
+            row, col = self.cell
+            if not (0 <= row < self.rows and 0 <= col < self.cols):
+                raise SettingsError("cell", f"{list(self.cell)} is outside the grid")
+            if env.role(self.cell) in ("goal", "pit", "wall"):
+                raise SettingsError("cell", f"{list(self.cell)} is the {env.role(self.cell)}")
+
+    def world(self):
+        """Build the gridworld these settings describe."""
+        return GridWorld(
+            rows=self.rows,
+            cols=self.cols,
+            goal=self.goal,
+            pit=self.pit,
+            start=self.start,
+            walls=self.walls,
+            max_steps=self.max_steps,
+            step_reward=self.step_reward,
+        )
+
+
 def _range_text(f):
     """The range of a settings field in words, e.g. '2..8' or '0 < x <= 1' ('' if none)."""
     low, high, open_low = f.metadata["range"]

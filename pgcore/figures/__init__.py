@@ -14,18 +14,27 @@
 the page before Python starts, so the static figure is the live one's first frame.
 """
 
-from ..settings import CodeSettings, GaussianSettings, GridSettings, SettingsError
+from ..settings import CloudSettings, CodeSettings, GaussianSettings, GridSettings, SettingsError
 from .code import CodeFigure
 from .explainer import ExplainerFigure
 from .gaussian import GaussianFigure
 from .grid import GridFigure
 
-# kind -> (figure class, settings class). The kind names the figure in the article's
-# ```figure <kind> block and its template, site_templates/figures/<kind>.html.
+
+def _cloud_figure(settings, reduced_motion=False):
+    """A CloudFigure, its modules compiled only on a page that places one (see pgcore's doc)."""
+    from .cloud import CloudFigure
+
+    return CloudFigure(settings, reduced_motion)
+
+
+# kind -> (figure class or a function that makes one, settings class). The kind names the figure
+# in the article's ```figure <kind> block and its template, site_templates/figures/<kind>.html.
 FIGURES = {
     "policy-gradient": (ExplainerFigure, GridSettings),
     "gridworld": (GridFigure, GridSettings),
     "gaussian": (GaussianFigure, GaussianSettings),
+    "gradient-cloud": (_cloud_figure, CloudSettings),
     "code": (CodeFigure, CodeSettings),
 }
 
