@@ -66,7 +66,7 @@ class Race:
         A page spreads a lap over short calls: all K x algorithms learners updating in one go
         take about 14 ms in Pyodide (3 x 16), one of them well under a millisecond. With record,
         each learner is scored right after it trains, so scoring is spread the same way. The
-        count and the checkpoint move when the last learner is done; a lap left unfinished
+        count and the checkpoint move with the last learner's step; a lap left unfinished
         leaves its learners ahead of the count, so finish it or drop the race.
         """
         if self.budget is not None:
@@ -76,18 +76,19 @@ class Race:
                 self.record()
             return
         J = {name: [] for name in self.algorithms}
-        for name, learners in self.learners.items():
-            for learner in learners:
-                start = time.perf_counter()
-                learner.train(n)
+        turns = [(name, learner) for name in self.algorithms for learner in self.learners[name]]
+        for turn, (name, learner) in enumerate(turns, start=1):
+            start = time.perf_counter()
+            learner.train(n)
+            if record:
+                J[name].append(exact_return(self.env, learner.policy, self.hp.gamma))
+            if turn == len(turns):  # the last learner: the lap is over before it yields
+                self.rollouts += n
                 if record:
-                    J[name].append(exact_return(self.env, learner.policy, self.hp.gamma))
-                self.seconds += time.perf_counter() - start
-                yield n
-        self.rollouts += n
-        if record:
-            for name in self.algorithms:
-                self.history[name].append(self._summary(J[name]))
+                    for each in self.algorithms:
+                        self.history[each].append(self._summary(J[each]))
+            self.seconds += time.perf_counter() - start
+            yield n
 
     def record(self):
         """Append a checkpoint for every algorithm, unless one was taken at this rollout count."""
