@@ -14,10 +14,11 @@
 the page before Python starts, so the static figure is the live one's first frame.
 """
 
-from ..settings import GaussianSettings, GridSettings, SettingsError
+from ..settings import GaussianSettings, GridSettings, RaceSettings, SettingsError
 from .explainer import ExplainerFigure
 from .gaussian import GaussianFigure
 from .grid import GridFigure
+from .race import RaceFigure
 
 # kind -> (figure class, settings class). The kind names the figure in the article's
 # ```figure <kind> block and its template, site_templates/figures/<kind>.html.
@@ -25,6 +26,7 @@ FIGURES = {
     "policy-gradient": (ExplainerFigure, GridSettings),
     "gridworld": (GridFigure, GridSettings),
     "gaussian": (GaussianFigure, GaussianSettings),
+    "race": (RaceFigure, RaceSettings),
 }
 
 
