@@ -25,8 +25,8 @@ SHORT = {
 }
 BAND_ALPHA = 0.18
 LABEL_GAP = 12.0  # the least vertical distance between two end labels, in scene units
-WIDTH, HEIGHT = 640.0, 320.0
-LEFT, RIGHT, TOP, BOTTOM = 46.0, 106.0, 26.0, 30.0
+WIDTH, HEIGHT = 520.0, 300.0
+LEFT, RIGHT, TOP, BOTTOM = 40.0, 100.0, 26.0, 30.0
 
 
 def race_scene(history, best, low, high, budget, seeds):
@@ -69,8 +69,8 @@ def race_scene(history, best, low, high, budget, seeds):
             text(
                 LEFT + plot_w / 2,
                 TOP + plot_h / 2,
-                f"Press Start: {seeds} seeds of each algorithm race to {budget:,} rollouts",
-                12,
+                f"Press Start: {seeds} seeds each, to {budget:,} rollouts",
+                11,
                 fill="muted",
             )
         )
@@ -87,7 +87,7 @@ def race_scene(history, best, low, high, budget, seeds):
         items.append(circle(*line[-1], 3, fill=role))
         ends.append((line[-1][1], name, line[-1][0]))
     for y, name, x in _spread(ends, TOP, TOP + plot_h):
-        items.append(text(x + 7, y, SHORT[name], 10.5, "start", "bold", fill=STYLE[name][0]))
+        items.append(text(x + 6, y, SHORT[name], 10, "start", "bold", fill=STYLE[name][0]))
     return {"width": WIDTH, "height": HEIGHT, "items": items}
 
 
