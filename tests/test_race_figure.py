@@ -134,6 +134,16 @@ def test_a_call_overruns_its_time_by_one_learners_turn_however_many_race():
     assert len(figure.race.history["ppo"]) == 2
 
 
+def test_the_call_that_trains_the_last_learner_to_the_budget_stops_the_race():
+    figure = make_figure("race", SMALL)
+    press(figure, "train")
+    turns = 12 * -(-200 // LAP)  # 4 seeds x 3 algorithms, 7 laps (the last one cut to 8)
+    for turn in range(1, turns + 1):
+        assert figure.running, turn
+        figure.train_for(0.5, clock=itertools.count().__next__)
+    assert not figure.running and figure.dirty(0.0) and figure.race.rollouts == 200
+
+
 def test_the_budget_stops_the_race_and_a_higher_one_lets_it_go_on():
     figure = make_figure("race", SMALL)
     press(figure, "train")

@@ -118,21 +118,20 @@ class RaceFigure:
         return self.running
 
     def train_for(self, seconds, clock=time.perf_counter):
-        """Train learner by learner until `seconds` have passed (at least one); return the
-        rollouts trained. Stops the race at its budget."""
+        """Train learner by learner until `seconds` have passed (at least one); return rollouts."""
         start, done = clock(), 0
         while self.running:
+            if self.race.finished:  # stopped by itself: the frame must say so
+                self.running, self._changed, self._lap = False, True, None
+                break
             if self._lap is None:
-                if self.race.finished:
-                    self.running, self._changed = False, True
-                    break
                 self._lap = self.race.lap(LAP)
             trained = next(self._lap, None)
             if trained is None:  # the lap is over: its checkpoint is in the history
                 self._lap = None
                 continue
             done += trained
-            if clock() - start >= seconds:
+            if clock() - start >= seconds and not self.race.finished:
                 break
         return done
 
