@@ -9,8 +9,8 @@ import math
 
 from .scene import circle, path, rect, text
 
-# Per algorithm: its colour role (a --pg-<role> of the stylesheet), its line's dash pattern
-# (None: solid) and the short name written at the line's end (b is the article's baseline).
+# Per algorithm: its colour role (a --pg-<role> of the stylesheet) and its line's dash pattern
+# (None: solid); SHORT is the name written at the line's end (b is the article's baseline).
 STYLE = {
     "reinforce": ("reinforce", (1.5, 4)),
     "reinforce_baseline": ("reinforce-baseline", (7, 4)),
