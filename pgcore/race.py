@@ -19,11 +19,11 @@ Z_95 = 1.96  # two-sided 95 % quantile of the normal: the band is mean +- Z_95 *
 class Race:
     """K learners per algorithm on env, each with its own policy from theta = 0, shared hp.
 
-    history[name] is a list of checkpoints, one at the start and one per record() (which
-    advance() calls unless told not to), never two at the same rollout count:
+    history[name] is a list of checkpoints, one at the start and one per record() or recorded
+    lap (advance() records unless told not to), never two at the same rollout count:
     {"rollouts": rollouts so far per seed, "mean_J": mean exact J over the K seeds,
     "band": 1.96 * std / sqrt(K), the half-width of the 95 % band of that mean (sample std)}.
-    budget (rollouts per seed, None for no limit) is where advance() stops training.
+    budget (rollouts per seed, None for no limit) is where advance() and lap() stop training.
     """
 
     def __init__(self, env, algorithms, hp, seeds=16, seed=0, budget=None):
@@ -57,17 +57,38 @@ class Race:
         Scoring is not free: exact J costs every learner about as much as a few rollouts, so
         a page can train with record=False on most frames and call record() now and then.
         """
+        for _ in self.lap(n, record):
+            pass
+
+    def lap(self, n, record=True):
+        """advance(n, record) one learner at a time: a generator yielding n after each learner.
+
+        A page spreads a lap over short calls: all K x algorithms learners updating in one go
+        take about 14 ms in Pyodide (3 x 16), one of them well under a millisecond. With record,
+        each learner is scored right after it trains, so scoring is spread the same way. The
+        count and the checkpoint move with the last learner's step; a lap left unfinished
+        leaves its learners ahead of the count, so finish it or drop the race.
+        """
         if self.budget is not None:
             n = min(n, self.budget - self.rollouts)
-        if n > 0:
+        if n <= 0:
+            if record:
+                self.record()
+            return
+        J = {name: [] for name in self.algorithms}
+        turns = [(name, learner) for name in self.algorithms for learner in self.learners[name]]
+        for turn, (name, learner) in enumerate(turns, start=1):
             start = time.perf_counter()
-            for learners in self.learners.values():
-                for learner in learners:
-                    learner.train(n)
-            self.rollouts += n
+            learner.train(n)
+            if record:
+                J[name].append(exact_return(self.env, learner.policy, self.hp.gamma))
+            if turn == len(turns):  # the last learner: the lap is over before it yields
+                self.rollouts += n
+                if record:
+                    for each in self.algorithms:
+                        self.history[each].append(self._summary(J[each]))
             self.seconds += time.perf_counter() - start
-        if record:
-            self.record()
+            yield n
 
     def record(self):
         """Append a checkpoint for every algorithm, unless one was taken at this rollout count."""
@@ -79,10 +100,15 @@ class Race:
         self.seconds += time.perf_counter() - start
 
     def _checkpoint(self, name):
+        """Score every learner of an algorithm by exact J now, and summarise (_summary)."""
+        return self._summary(
+            [exact_return(self.env, ln.policy, self.hp.gamma) for ln in self.learners[name]]
+        )
+
+    def _summary(self, J):
         """Rollouts per seed, mean exact J over the seeds and its 95 % band half-width."""
-        J = [exact_return(self.env, ln.policy, self.hp.gamma) for ln in self.learners[name]]
-        mean = sum(J) / len(J)
         K = len(J)
+        mean = sum(J) / K
         std = math.sqrt(sum((j - mean) ** 2 for j in J) / (K - 1)) if K > 1 else 0.0
         return {"rollouts": self.rollouts, "mean_J": mean, "band": Z_95 * std / math.sqrt(K)}
 

@@ -34,6 +34,10 @@ ROLES = (
     "heat2",
     "heat3",
     "heat4",
+    "reinforce",
+    "reinforce-baseline",
+    "actor-critic",
+    "ppo",
 )
 
 KINDS = ("rect", "circle", "ellipse", "path", "text")

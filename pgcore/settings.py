@@ -214,6 +214,61 @@ class CloudSettings(SettingsBase):
         )
 
 
+BUDGET_STEP = 100  # the budget slider's step, in rollouts per seed
+
+
+def _as_in_grid(key):
+    """GridSettings' option for key, unchanged: the race's world is declared once, there."""
+    grid = next(f for f in fields(GridSettings) if f.name == key)
+    return field(default=grid.default, metadata=grid.metadata)
+
+
+@dataclass(frozen=True)
+class RaceSettings(SettingsBase):
+    """K seeds of each chosen algorithm learning one gridworld side by side."""
+
+    rows: int = _as_in_grid("rows")
+    cols: int = _as_in_grid("cols")
+    goal: tuple[int, int] = _as_in_grid("goal")
+    pit: tuple[int, int] = _as_in_grid("pit")
+    start: tuple[int, int] | None = _as_in_grid("start")
+    walls: tuple[tuple[int, int], ...] = _as_in_grid("walls")
+    max_steps: int = _as_in_grid("max_steps")
+    step_reward: float = _as_in_grid("step_reward")
+    gamma: float = _as_in_grid("gamma")
+    lr: float = option(1.0, "learning rate alpha of every learner", 0.0, 10.0, open_low=True)
+    # Capped lower than the grid's 256: one learner's batch must stay a short call in the page.
+    batch_size: int = option(8, "rollouts per policy update of every learner", 1, 32)
+    seed: int = option(7, "seed k of every algorithm draws from seed + k", 0, 2**31 - 1)
+    algorithms: tuple[str, ...] = option(
+        ("reinforce_baseline", "actor_critic", "ppo"),
+        f"the algorithms that race at first, some of {', '.join(ALGORITHMS)}",
+    )
+    seeds: int = option(16, "K: seeds of each algorithm the race starts with", 2, 32)
+    budget: int = option(
+        1000, f"rollouts per seed before the race stops (a multiple of {BUDGET_STEP})", 100, 5000
+    )
+
+    world = GridSettings.world
+
+    def check(self):
+        """Check ranges, the world, the algorithms and the budget's step."""
+        super().check()
+        try:
+            self.world()
+        except ValueError as error:
+            raise SettingsError(_world_key(str(error)), str(error)) from None
+        unknown = [name for name in self.algorithms if name not in ALGORITHMS]
+        if unknown or not self.algorithms or len(set(self.algorithms)) < len(self.algorithms):
+            raise SettingsError(
+                "algorithms",
+                f"{list(self.algorithms)}: name each of {', '.join(ALGORITHMS)} at most "
+                "once, and at least one",
+            )
+        if self.budget % BUDGET_STEP:
+            raise SettingsError("budget", f"{self.budget} is not a multiple of {BUDGET_STEP}")
+
+
 def _range_text(f):
     """The range of a settings field in words, e.g. '2..8' or '0 < x <= 1' ('' if none)."""
     low, high, open_low = f.metadata["range"]
@@ -238,6 +293,8 @@ def _type_name(annotation):
         return "list of cells"
     if kind.startswith("tuple[float"):
         return "point [a1, a2]"
+    if kind.startswith("tuple[str"):
+        return "list of names"
     if kind.startswith("tuple"):
         return "cell [row, col]"
     names = {"int": "whole number", "float": "number", "bool": "true or false", "str": "text"}
@@ -273,6 +330,10 @@ def _convert(key, annotation, value):
         if not isinstance(value, list | tuple):
             raise SettingsError(key, f"expected a list of [row, col] cells, got {value!r}")
         return tuple(_cell(key, cell) for cell in value)
+    if kind.startswith("tuple[str"):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(key, f"expected a list of names in quotes, got {value!r}")
+        return tuple(value)
     if kind.startswith("tuple[float"):
         if not isinstance(value, list | tuple) or len(value) != 2:
             raise SettingsError(key, f"expected a point [a1, a2] of two numbers, got {value!r}")

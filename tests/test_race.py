@@ -89,3 +89,32 @@ def test_bad_settings_are_refused():
         Race(env, ("ppo",), hp, seeds=0)
     with pytest.raises(ValueError, match="budget"):
         Race(env, ("ppo",), hp, budget=-1)
+
+
+def test_a_lap_trains_one_learner_per_step_and_ends_where_advance_does():
+    env, hp = GridWorld(), Hyperparams(**HP)
+    stepped = Race(env, THREE, hp, seeds=4, seed=3, budget=100)
+    whole = Race(env, THREE, hp, seeds=4, seed=3, budget=100)
+    everyone = [ln for name in THREE for ln in stepped.learners[name]]
+    for lap_n in (40, 40, 40):  # the last lap is cut to the 20 rollouts the budget leaves
+        lap, before = stepped.lap(lap_n), stepped.rollouts
+        n = min(lap_n, 100 - before)
+        for k in range(len(everyone)):
+            assert next(lap) == n
+            # exactly the learners up to this one have trained, the rest wait
+            done = [ln.rollouts_done for ln in everyone]
+            assert done[: k + 1] == [before + n] * (k + 1)
+            assert done[k + 1 :] == [before] * (len(everyone) - k - 1)
+            # the count and the checkpoint move with the last learner's step
+            last = k == len(everyone) - 1
+            assert stepped.rollouts == (before + n if last else before)
+            assert stepped.history["ppo"][-1]["rollouts"] == stepped.rollouts
+        assert next(lap, None) is None
+        whole.advance(lap_n)
+        assert stepped.rollouts == whole.rollouts
+        assert stepped.history == whole.history
+    assert stepped.finished and stepped.rollouts == 100
+    assert list(stepped.lap(40)) == [] and len(stepped.history["ppo"]) == 4
+    for name in THREE:
+        thetas = [ln.policy.theta for ln in whole.learners[name]]
+        assert [ln.policy.theta for ln in stepped.learners[name]] == thetas

@@ -14,11 +14,19 @@
 the page before Python starts, so the static figure is the live one's first frame.
 """
 
-from ..settings import CloudSettings, CodeSettings, GaussianSettings, GridSettings, SettingsError
+from ..settings import (
+    CloudSettings,
+    CodeSettings,
+    GaussianSettings,
+    GridSettings,
+    RaceSettings,
+    SettingsError,
+)
 from .code import CodeFigure
 from .explainer import ExplainerFigure
 from .gaussian import GaussianFigure
 from .grid import GridFigure
+from .race import RaceFigure
 
 
 def _cloud_figure(settings, reduced_motion=False):
@@ -35,6 +43,7 @@ FIGURES = {
     "gridworld": (GridFigure, GridSettings),
     "gaussian": (GaussianFigure, GaussianSettings),
     "gradient-cloud": (_cloud_figure, CloudSettings),
+    "race": (RaceFigure, RaceSettings),
     "code": (CodeFigure, CodeSettings),
 }
 
