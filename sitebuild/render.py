@@ -63,10 +63,32 @@ def add_assets(assets, files, runtime_config):
         if name == LOADER:
             data = bake_loader(data.decode("utf-8"), assets[name], runtime_config).encode()
         if name.endswith(".css"):
+            check_css_blocks(data.decode("utf-8"), assets[name])
             data = rewrite_css_urls(data.decode("utf-8"), name, assets[name], urls).encode()
         urls[name] = hashed_name(f"assets/{name}", data)
         files[urls[name]] = data
     return urls
+
+
+def check_css_blocks(css, path):
+    """Refuse a stylesheet whose braces do not pair up: browsers drop all that follows."""
+    opened = []
+    for match in re.finditer(r"/\*.*?\*/|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[{}]", css, re.S):
+        if match.group() == "{":
+            opened.append(match.start())
+        elif match.group() == "}":
+            if not opened:
+                line = css.count("\n", 0, match.start()) + 1
+                raise BuildError("this } closes no block: remove it", path, line)
+            opened.pop()
+    if opened:
+        line = css.count("\n", 0, opened[-1]) + 1
+        raise BuildError(
+            "the block opened on this line is never closed, so browsers would ignore the rest "
+            "of the stylesheet: add its }",
+            path,
+            line,
+        )
 
 
 def rewrite_css_urls(css, name, path, urls):

@@ -145,6 +145,11 @@ CASES = {
         ),
         "gone.png",
     ),
+    "unclosed stylesheet block": lambda r: (
+        "site_templates/assets/style.css",
+        edit(r, "site_templates/assets/style.css", ".t {", "@media print {\n.t {"),
+        "never closed",
+    ),
     "script from elsewhere": lambda r: (
         PAGE,
         after_body_tag(r, '<script src="https://example.org/x.js"></script>'),

@@ -38,6 +38,7 @@ ADVICE = {
     "undefined variable in a figure template": "use a name build.py provides",
     "missing asset": "add it there or fix the name",
     "missing stylesheet url": "add the file there or fix the url",
+    "unclosed stylesheet block": "add its }",
     "script from elsewhere": "put the file in site_templates/assets/",
 }
 
