@@ -135,3 +135,32 @@ def test_copying_is_acknowledged_under_the_figure():
     host, _ = mounted()
     send(host, "figure-1", "copied", value=True)
     assert want(host, 16)["frames"]["figure-1"]["text"]["link-note"] == "Link copied."
+
+
+def test_every_kind_round_trips_through_a_link_under_2000_characters():
+    figures = [
+        {"id": "figure-1", "kind": "policy-gradient", "config": {}},
+        {"id": "critics", "kind": "gridworld", "config": {"algorithm": "actor_critic"}},
+        {"id": "gradient-cloud", "kind": "gradient-cloud", "config": {"step_reward": -0.04}},
+        {"id": "race", "kind": "race", "config": {}},
+        {"id": "code", "kind": "code", "config": {"target": "figure-1"}},
+    ]
+    host, _ = mounted(figures=figures)
+    for figure_id, name, fields in (
+        ("gradient-cloud", "train", {}),
+        ("gradient-cloud", "baseline", {"value": "value"}),
+        ("gradient-cloud", "pair", {"value": "0,2"}),
+        ("gradient-cloud", "batch", {"value": "16"}),
+        ("race", "seeds", {"value": "8"}),
+        ("race", "algorithm-reinforce", {"value": True}),
+        ("critics", "algorithm", {"value": "ppo"}),
+        ("figure-1", "mode", {"value": "continuous"}),
+    ):
+        send(host, figure_id, name, **fields)
+    link = want(host, 16)["link"]
+    assert 0 < len(link) < 2000
+    again, first = mounted(link, figures)
+    assert first["link"] == link and all(not n for n in again.notes.values())
+    cloud, twin = host.figures["gradient-cloud"], again.figures["gradient-cloud"]
+    assert twin.resume_state() == cloud.resume_state()
+    assert again.figures["race"].share() == host.figures["race"].share()

@@ -10,6 +10,7 @@ the space) starts the clouds again; Clear starts them again with the next seed.
 import math
 import time
 
+from .. import share
 from ..cloud import BASELINES
 from ..figure import REDUCED_MOTION_S, REFRESH_S, FigureError, number
 from .cloud_lockstep import Lockstep, status_line
@@ -222,6 +223,42 @@ class CloudFigure:
             "pair": {"value": ",".join(str(a) for a in grid.pair)},
         }
 
+    # -- links -----------------------------------------------------------------------------------
+
+    def share(self):
+        """What a link carries: the knobs, each space's training and the cell and pair."""
+        state = self.resume_state()
+        grid, gauss = state["grid"], state["gaussian"]
+        return {
+            "space": self.space_name,
+            "baseline": self.baseline,
+            "rtg": "1" if self.reward_to_go else "0",
+            "batch": str(self.batch_size),
+            "round": str(self.round),
+            "cell": "{}.{}".format(*grid["cell"]),
+            "pair": ",".join(str(a) for a in grid["pair"]),
+            "trained": str(grid["trained"]),
+            "mu-trained": str(gauss["trained"]),
+        }
+
+    def apply_share(self, reader):
+        """Take a link's values, as a restart takes its resume state."""
+        count = share.number(0, 10**6, int)
+        state = {
+            "space_name": reader.take("space", share.choice(SPACES)),
+            "baseline": reader.take("baseline", share.choice(BASELINES)),
+            "reward_to_go": reader.take("rtg", lambda text: {"1": True, "0": False}[text]),
+            "batch_size": reader.take("batch", share.number(1, BATCH_MAX, int)),
+            "round": reader.take("round", count),
+            "grid": {
+                "cell": _listed(reader.take("cell", share.cell)),
+                "pair": _listed(reader.take("pair", lambda t: tuple(map(int, t.split(","))))),
+                "trained": reader.take("trained", count),
+            },
+            "gaussian": {"trained": reader.take("mu-trained", count)},
+        }
+        self.resume({key: value for key, value in state.items() if value is not None})
+
     # -- resume ----------------------------------------------------------------------------------
 
     def resume_state(self):
@@ -247,3 +284,8 @@ class CloudFigure:
                 space.resume(state[name])
         self._new_clouds()
         self._changed = self._controls_stale = True
+
+
+def _listed(value):
+    """A tuple as the list resume() takes (None stays None)."""
+    return None if value is None else list(value)

@@ -10,6 +10,7 @@ drops the race (a running one starts again from zero); the budget only moves the
 import math
 import time
 
+from .. import share
 from ..algorithms import ALGORITHMS, LABELS
 from ..exact import exact_return, optimal_return
 from ..figure import REDUCED_MOTION_S, REFRESH_S, FigureError, number, table_row
@@ -225,6 +226,23 @@ class RaceFigure:
 
     # -- resume ----------------------------------------------------------------------------------
 
+    def share(self):
+        """What a link carries: K, the budget and the algorithms that race."""
+        return {
+            "seeds": str(self.seeds),
+            "budget": str(self.budget),
+            "algorithms": ",".join(self.algorithms),
+        }
+
+    def apply_share(self, reader):
+        """Take a link's K, budget and algorithms, as a restart takes its resume state."""
+        state = {
+            "seeds": reader.take("seeds", share.number(2, 32, int)),
+            "budget": reader.take("budget", share.number(100, 5000, int)),
+            "algorithms": reader.take("algorithms", _algorithms),
+        }
+        self.resume({key: value for key, value in state.items() if value is not None})
+
     def resume_state(self):
         """The knobs (the race itself starts again: its learners are too many to carry)."""
         return {"seeds": self.seeds, "budget": self.budget, "algorithms": list(self.algorithms)}
@@ -238,3 +256,11 @@ class RaceFigure:
         if isinstance(chosen, list) and any(name in ALGORITHMS for name in chosen):
             self.algorithms = tuple(name for name in ALGORITHMS if name in chosen)
         self._controls_stale = self._changed = True
+
+
+def _algorithms(text):
+    """Algorithm names written a,b,c (ValueError unless every one is known)."""
+    names = text.split(",")
+    if not names or any(name not in ALGORITHMS for name in names):
+        raise ValueError(text)
+    return names
