@@ -1,15 +1,12 @@
-"""How each view of the figure is drawn: world state in, scene out (see scene.py).
+"""How the gridworld's views are drawn: world state in, scene out (see scene.py).
 
 Policy: every cell shows pi(up), pi(right), pi(down), pi(left) as four bars, and four arrows whose
 thickness grows with pi(a|s). Trajectories: each recent rollout's sampled actions as arrows,
 coloured and dashed by how the rollout ended, or by the weight its update gave each step.
-Continuous: the Gaussian policy over a 2-D action plane, its samples coloured by reward, mu and
-its sigma ellipse over the reward landscape.
+The plane of the Gaussian is drawn by plane_view.py, learning curves by curve_view.py.
 """
 
-import math
-
-from .scene import ACTION_VECTORS, GridLayout, PlaneLayout, arrow, circle, ellipse, path, rect, text
+from .scene import ACTION_VECTORS, GridLayout, arrow, circle, path, rect, text
 
 # Outcome of a rollout -> (colour role, dash). The dash is the second cue, for readers who do not
 # see the colours apart.
@@ -190,135 +187,3 @@ def trajectory_counts(rollouts, colour_by="outcome"):
     waiting = sum(len(ro.actions) for ro in rollouts if ro.weights is None)
     up, down = sum(w > 0 for w in weighed), sum(w < 0 for w in weighed)
     return f"{up} steps pushed up, {down} pushed down, {waiting} waiting for their batch"
-
-
-def _reward_levels(task):
-    """Radii (action units) where the reward falls to 0.9, 0.7, 0.5, 0.3, 0.1: heat4 .. heat0."""
-    # reward = exp(-d^2 / (2 w^2)) = R  <=>  d = w * sqrt(-2 ln R)
-    return [
-        (f"heat{4 - i}", task.width * math.sqrt(-2 * math.log(level)))
-        for i, level in enumerate((0.9, 0.7, 0.5, 0.3, 0.1))
-    ]
-
-
-def continuous_scene(task, policy, samples, mu_trail):
-    """The Continuous view: reward landscape, samples by reward, mu and the sigma ellipse."""
-    plane = PlaneLayout(task.bounds)
-    m, side = plane.margin, plane.width - 2 * plane.margin
-    items = [rect(m, m, side, side, fill="cell")]
-    tx, ty = plane.to_scene(task.target)
-    for role, radius in reversed(_reward_levels(task)):
-        items.append(circle(tx, ty, radius * plane.scale, fill=role, alpha=0.4))
-    mx, my = plane.to_scene(policy.mu)
-    sx, sy = policy.sigma[0] * plane.scale, policy.sigma[1] * plane.scale
-    # One and two sigma: where about 39% and 86% of the samples land.
-    items.append(ellipse(mx, my, 2 * sx, 2 * sy, stroke="accent", lw=1.2, dash=(4, 4)))
-    items.append(ellipse(mx, my, sx, sy, stroke="accent", lw=2.2))
-    # Mask what the landscape and the ellipses spill past the plane's edge.
-    w = plane.width
-    items += [
-        rect(0, 0, w, m, fill="paper"),
-        rect(0, w - m, w, m, fill="paper"),
-        rect(0, 0, m, w, fill="paper"),
-        rect(w - m, 0, m, w, fill="paper"),
-    ]
-    items.append(rect(m, m, side, side, stroke="faint", lw=1))
-    cx, cy = plane.to_scene((0.0, 0.0))
-    items.append(path([(m, cy), (w - m, cy)], stroke="faint", lw=1, dash=(3, 4)))
-    items.append(path([(cx, m), (cx, w - m)], stroke="faint", lw=1, dash=(3, 4)))
-    items.append(text(w - m - 6, cy - 10, "a\u2081", size=13, anchor="end", fill="muted"))
-    items.append(text(cx + 8, m + 12, "a\u2082", size=13, anchor="start", fill="muted"))
-    bound = task.bounds
-    for index, (action, reward) in enumerate(samples):
-        age = len(samples) - 1 - index  # oldest first, so the newest is drawn on top
-        if abs(action[0]) > bound or abs(action[1]) > bound:
-            continue
-        x, y = plane.to_scene(action)
-        items.append(
-            circle(
-                x,
-                y,
-                4.5,
-                fill=f"heat{min(int(reward * 5), 4)}",
-                stroke="ink",
-                lw=0.6,
-                alpha=1.0 - 0.7 * age / max(len(samples), 1),
-            )
-        )
-    if len(mu_trail) > 1:
-        items.append(
-            path([plane.to_scene(mu) for mu in mu_trail], stroke="accent", lw=2, alpha=0.5)
-        )
-    items.append(circle(mx, my, 6, fill="accent", stroke="paper", lw=2))
-    items.append(
-        text(mx + 12, my - 12, "\u03bc", size=15, weight="bold", anchor="start", fill="accent")
-    )
-    # The target: a cross-hair with a paper-coloured halo, drawn last so it is never hidden.
-    for role, lw in (("paper", 4.5), ("ink", 1.6)):
-        items.append(circle(tx, ty, 9, stroke=role, lw=lw))
-        items.append(path([(tx - 14, ty), (tx + 14, ty)], stroke=role, lw=lw))
-        items.append(path([(tx, ty - 14), (tx, ty + 14)], stroke=role, lw=lw))
-    items.append(text(tx, ty + 24, "target", size=12, weight="bold", fill="ink"))
-    return {"width": plane.width, "height": plane.height, "items": items}
-
-
-def curve_scene(history, best, low, high, label, unit, width=480.0, height=132.0):
-    """The learning curve: exact J(theta) against rollouts, with the best attainable J dashed."""
-    left, right, top, bottom = 44.0, 12.0, 12.0, 26.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    x_max = max(100, history[-1][0] if history else 0)
-
-    def at(n, value):
-        return (
-            left + plot_w * n / x_max,
-            top + plot_h * (1 - (min(max(value, low), high) - low) / (high - low)),
-        )
-
-    items = [
-        rect(left, top, plot_w, plot_h, fill="cell"),
-        path([at(0, best), at(x_max, best)], stroke="goal", lw=1.2, dash=(5, 4)),
-        text(
-            left + plot_w - 4,
-            at(0, best)[1] - 8,
-            f"best possible {best:.2f}",
-            size=10,
-            anchor="end",
-            fill="goal",
-        ),
-        text(left - 6, at(0, high)[1], f"{high:.2g}", size=10, anchor="end", fill="muted"),
-        text(left - 6, at(0, low)[1], f"{low:.2g}", size=10, anchor="end", fill="muted"),
-        text(left, height - 9, "0", size=10, anchor="start", fill="muted"),
-        text(left + plot_w, height - 9, f"{x_max:,} {unit}", size=10, anchor="end", fill="muted"),
-    ]
-    if low < 0 < high:
-        items.append(path([at(0, 0), at(x_max, 0)], stroke="faint", lw=1))
-    if history:
-        items.append(path([at(n, value) for n, value in history], stroke="accent", lw=2))
-        n, value = history[-1]
-        x, y = at(n, value)
-        items.append(circle(x, y, 3.5, fill="accent"))
-        # The readout sits in whichever half of the plot the curve has left.
-        label_y = top + 12 if value < (low + high) / 2 else at(0, low)[1] - 10
-        items.append(
-            text(
-                left + 6,
-                label_y,
-                f"{label} = {value:.3f}",
-                size=11,
-                anchor="start",
-                weight="bold",
-                fill="accent",
-            )
-        )
-    else:
-        items.append(
-            text(
-                left + 6,
-                at(0, low)[1] - 10,
-                f"{label}: press Train",
-                size=11,
-                anchor="start",
-                fill="muted",
-            )
-        )
-    return {"width": width, "height": height, "items": items}

@@ -98,7 +98,7 @@ def test_the_static_figure_is_its_first_frame(page):
             for f, t, a, _ in page.slots
             if f == figure and "data-pg-event" in a and t in ("input", "button", "select")
         ]
-        assert len(controls) == 10 and all("disabled" in a for a in controls)
+        assert len(controls) == 11 and all("disabled" in a for a in controls)  # Copy link too
         assert page.find(figure, "static") and page.find(figure, "map-static")
         assert [a.get("hidden") for _, a, _ in page.find(figure, "grid-only")] == [None] * 3
 

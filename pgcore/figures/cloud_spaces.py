@@ -15,6 +15,7 @@ from ..cloud import BASELINES, GaussianCloud, GridCloud
 from ..exact import exact_return
 from ..figure import FigureError
 from ..gaussian import ContinuousTask, GaussianPolicy, GaussianTrainer
+from ..plane_view import continuous_scene
 from ..reinforce import Hyperparams, Trainer
 from ..scene import GridLayout, rect
 from ..softmax import SoftmaxPolicy
@@ -219,4 +220,4 @@ class GaussianSpace(_Space):
 
     def map_scene(self):
         """The reward landscape and the frozen Gaussian."""
-        return views.continuous_scene(self.task, self.policy, [], [tuple(self.policy.mu)])
+        return continuous_scene(self.task, self.policy, [], [tuple(self.policy.mu)])

@@ -10,9 +10,11 @@ import math
 import random
 from collections import deque
 
-from .. import share, views
+from .. import share
+from ..curve_view import curve_scene
 from ..figure import TrainingFigure
 from ..gaussian import ContinuousTask, GaussianPolicy, GaussianTrainer
+from ..plane_view import continuous_scene
 from ..reinforce import Hyperparams
 from ..scene import PlaneLayout
 
@@ -138,11 +140,11 @@ class GaussianFigure(TrainingFigure):
 
     def scene(self):
         """The reward landscape, the samples, mu and its sigma ellipses, the target."""
-        return views.continuous_scene(self.task, self.policy, list(self.samples), self.mu_trail)
+        return continuous_scene(self.task, self.policy, list(self.samples), self.mu_trail)
 
     def curve_scene(self):
         """E[r] against samples, under the dashed ceiling."""
-        return views.curve_scene(self.curve, self._best(), 0.0, 1.0, "E[r]", "samples")
+        return curve_scene(self.curve, self._best(), 0.0, 1.0, "E[r]", "samples")
 
     # -- links -----------------------------------------------------------------------------------
 

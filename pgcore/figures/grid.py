@@ -11,6 +11,7 @@ import random
 from collections import deque
 
 from .. import views
+from ..curve_view import curve_scene
 from ..exact import exact_return, optimal_return
 from ..figure import FigureError, TrainingFigure, button, table_row
 from ..scene import GridLayout
@@ -161,7 +162,7 @@ class GridFigure(GridLinks, TrainingFigure):
         """J(theta) against rollouts, under the dashed ceiling J*."""
         if self._best is None or self._best[0] != self.env.goal:
             self._best = (self.env.goal, optimal_return(self.env, self.settings.gamma))
-        return views.curve_scene(self.curve, self._best[1], -1.0, 1.0, "J(\u03b8)", "rollouts")
+        return curve_scene(self.curve, self._best[1], -1.0, 1.0, "J(\u03b8)", "rollouts")
 
     def status_line(self):
         """Rollouts so far and the recent mean return; in Trajectories, what the arrows show."""
