@@ -71,6 +71,16 @@ class FigureError(ValueError):
     """An event the figure cannot take (an unknown name, a malformed value)."""
 
 
+def dispatch(figure, event):
+    """Call figure.on_<name>(event) for the event's name (a - becomes _), and mark the figure
+    changed; an event the figure has no method for is a FigureError."""
+    handler = getattr(figure, "on_" + str(event.get("name", "")).replace("-", "_"), None)
+    if handler is None:
+        raise FigureError(f"{type(figure).__name__} has no event {event.get('name')!r}")
+    handler(event)
+    figure._changed = True
+
+
 class TrainingFigure:
     """A figure that trains a policy, paced by the page's animation frames.
 
@@ -98,11 +108,7 @@ class TrainingFigure:
 
     def handle(self, event):
         """Apply one event of the reader's; unknown names are a FigureError."""
-        handler = getattr(self, "on_" + str(event.get("name", "")).replace("-", "_"), None)
-        if handler is None:
-            raise FigureError(f"{type(self).__name__} has no event {event.get('name')!r}")
-        handler(event)
-        self._changed = True
+        dispatch(self, event)
 
     def on_train(self, event):
         """Train / Pause."""

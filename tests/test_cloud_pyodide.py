@@ -4,22 +4,11 @@ The host is driven by the same messages at the same times in both; every sampled
 variance in the table and every point of the plot must agree (numbers to 1e-9, text exactly).
 """
 
-import json
-import shutil
-import subprocess
-import sys
-
 import pytest
-from test_pyodide_node import DRIVER, ROOT, assert_same, pyodide_runtime
+from pyodide_runs import assert_same, host_session, run_in_both
 
-SESSION = """
-import json
-from pgcore.host import Host
-
-host = Host()
-figures = [{"id": "cloud", "kind": "gradient-cloud", "config": {"seed": 3}}]
-host.receive(json.dumps({"type": "mount", "figures": figures}))
-script = {
+FIGURES = [{"id": "cloud", "kind": "gradient-cloud", "config": {"seed": 3}}]
+EVENTS = {
     1: [{"name": "sample"}],
     20: [{"name": "baseline", "value": "value"}],
     30: [{"name": "train"}, {"name": "train"}],
@@ -31,41 +20,14 @@ script = {
     120: [{"name": "clear"}],
     140: [{"name": "space", "value": "grid"}, {"name": "reset"}],
 }
-sent = []
-for frame in range(160):
-    for event in script.get(frame, []):
-        host.receive(json.dumps({"type": "event", "id": "cloud", "event": event}))
-    host.receive('{"type": "want"}')
-    out = host.tick(frame * 1000 / 60)
-    if out is not None:
-        sent.append(json.loads(out))
-print(json.dumps(sent))
-"""
+SESSION = host_session(
+    FIGURES, {frame: [("cloud", event) for event in events] for frame, events in EVENTS.items()}
+)
 
 
 @pytest.mark.node
 def test_the_cloud_sends_the_same_frames_in_pyodide_and_cpython():
-    runtime = pyodide_runtime()
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not on PATH")
-    in_pyodide = subprocess.run(
-        [node, str(DRIVER), str(runtime), str(ROOT / "pgcore")],
-        input=SESSION,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert in_pyodide.returncode == 0, in_pyodide.stderr
-    in_cpython = subprocess.run(
-        [sys.executable, "-c", SESSION],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    pyodide, cpython = json.loads(in_pyodide.stdout), json.loads(in_cpython.stdout)
+    cpython, pyodide = run_in_both(SESSION)
     assert len(cpython) == 160, "a frame for every animation frame while sampling"
     assert all(message["errors"] == {} for message in cpython)
     tables = [m["frames"]["cloud"]["tables"] for m in cpython if "tables" in m["frames"]["cloud"]]

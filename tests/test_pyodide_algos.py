@@ -4,14 +4,8 @@ The sibling of tests/test_pyodide_node.py, with its runtime lookup, Node driver 
 (numbers to 1e-9 relative; sampled paths, counts and strings exactly).
 """
 
-import json
-import shutil
-import subprocess
-import sys
-
 import pytest
-
-from tests.test_pyodide_node import DRIVER, ROOT, assert_same, pyodide_runtime
+from pyodide_runs import assert_same, run_in_both
 
 SNIPPET = """
 import json, random, sys
@@ -68,27 +62,7 @@ print(json.dumps(out))
 
 @pytest.mark.node
 def test_learners_cloud_and_race_are_identical_in_pyodide_and_cpython():
-    runtime = pyodide_runtime()
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not on PATH")
-    in_pyodide = subprocess.run(
-        [node, str(DRIVER), str(runtime), str(ROOT / "pgcore")],
-        input=SNIPPET,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert in_pyodide.returncode == 0, in_pyodide.stderr
-    in_cpython = subprocess.run(
-        [sys.executable, "-c", SNIPPET],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    pyodide, cpython = json.loads(in_pyodide.stdout), json.loads(in_cpython.stdout)
+    cpython, pyodide = run_in_both(SNIPPET)
 
     assert pyodide.pop("runtime") == {"platform": "emscripten", "version": [3, 14]}
     assert cpython.pop("runtime")["platform"] != "emscripten"

@@ -6,19 +6,8 @@ in Pyodide on this checkout's pgcore sources, a fresh CPython runs it too, and e
 must agree to 1e-9 relative (libm may differ in the last bit; sampled paths must not).
 """
 
-import json
-import math
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-DRIVER = ROOT / "tests" / "pyodide_node.mjs"
-FALLBACK = Path("/tmp/pyo/package")
+from pyodide_runs import assert_same, run_in_both
 
 SNIPPET = """
 import json, random, sys
@@ -53,59 +42,9 @@ print(json.dumps({
 """
 
 
-def pyodide_runtime():
-    """The unpacked Pyodide: $PGSITE_PYODIDE_DIR, else /tmp/pyo/package if present, else skip."""
-    configured = os.environ.get("PGSITE_PYODIDE_DIR")
-    if configured:
-        if not (Path(configured) / "pyodide.mjs").is_file():
-            pytest.fail(f"PGSITE_PYODIDE_DIR={configured} holds no pyodide.mjs")
-        return Path(configured)
-    if (FALLBACK / "pyodide.mjs").is_file():
-        return FALLBACK
-    pytest.skip("no Pyodide runtime: set PGSITE_PYODIDE_DIR to an unpacked pyodide@314.0.7")
-
-
-def assert_same(cpython, pyodide, where="result"):
-    """Equal structure and strings; numbers within 1e-9 relative (1e-12 absolute near 0)."""
-    if isinstance(cpython, list):
-        assert isinstance(pyodide, list) and len(pyodide) == len(cpython), where
-        for i, (a, b) in enumerate(zip(cpython, pyodide, strict=True)):
-            assert_same(a, b, f"{where}[{i}]")
-    elif isinstance(cpython, dict):
-        assert isinstance(pyodide, dict) and pyodide.keys() == cpython.keys(), where
-        for key in cpython:
-            assert_same(cpython[key], pyodide[key], f"{where}.{key}")
-    elif isinstance(cpython, float):
-        assert math.isclose(cpython, pyodide, rel_tol=1e-9, abs_tol=1e-12), (
-            f"{where}: CPython {cpython!r} vs Pyodide {pyodide!r}"
-        )
-    else:
-        assert cpython == pyodide, f"{where}: CPython {cpython!r} vs Pyodide {pyodide!r}"
-
-
 @pytest.mark.node
 def test_training_is_identical_in_pyodide_and_cpython():
-    runtime = pyodide_runtime()
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not on PATH")
-    in_pyodide = subprocess.run(
-        [node, str(DRIVER), str(runtime), str(ROOT / "pgcore")],
-        input=SNIPPET,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert in_pyodide.returncode == 0, in_pyodide.stderr
-    in_cpython = subprocess.run(
-        [sys.executable, "-c", SNIPPET],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    pyodide, cpython = json.loads(in_pyodide.stdout), json.loads(in_cpython.stdout)
+    cpython, pyodide = run_in_both(SNIPPET)
 
     assert pyodide.pop("runtime") == {"platform": "emscripten", "version": [3, 14]}
     assert cpython.pop("runtime")["platform"] != "emscripten"

@@ -7,13 +7,8 @@ the page's state, as the page's script does, and prints that state at each miles
 status line's rollouts per second, a wall-clock rate, becomes N).
 """
 
-import json
-import shutil
-import subprocess
-import sys
-
 import pytest
-from test_pyodide_node import DRIVER, ROOT, assert_same, pyodide_runtime
+from pyodide_runs import assert_same, run_in_both
 
 SESSION = """
 import json, re
@@ -69,27 +64,7 @@ print(json.dumps(milestones))
 
 @pytest.mark.node
 def test_the_race_shows_the_same_at_every_milestone_in_pyodide_and_cpython():
-    runtime = pyodide_runtime()
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not on PATH")
-    in_pyodide = subprocess.run(
-        [node, str(DRIVER), str(runtime), str(ROOT / "pgcore")],
-        input=SESSION,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert in_pyodide.returncode == 0, in_pyodide.stderr
-    in_cpython = subprocess.run(
-        [sys.executable, "-c", SESSION],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    pyodide, cpython = json.loads(in_pyodide.stdout), json.loads(in_cpython.stdout)
+    cpython, pyodide = run_in_both(SESSION)
     finish, longer = cpython["finish"], cpython["longer"]
     assert cpython["static"]["tables"]["race-table"] == []
     assert [row["cells"][3] for row in finish["tables"]["race-table"]] == ["300"] * 3

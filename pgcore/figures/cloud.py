@@ -12,7 +12,7 @@ import time
 
 from .. import share
 from ..cloud import BASELINES
-from ..figure import REDUCED_MOTION_S, REFRESH_S, FigureError, number
+from ..figure import REDUCED_MOTION_S, REFRESH_S, FigureError, dispatch, number
 from .cloud_lockstep import Lockstep, status_line
 from .cloud_spaces import TRAIN_ROLLOUTS, GaussianSpace, GridSpace
 
@@ -65,11 +65,7 @@ class CloudFigure:
 
     def handle(self, event):
         """Apply one event of the reader's; unknown names and malformed values are FigureErrors."""
-        handler = getattr(self, "on_" + str(event.get("name", "")).replace("-", "_"), None)
-        if handler is None:
-            raise FigureError(f"{type(self).__name__} has no event {event.get('name')!r}")
-        handler(event)
-        self._changed = True
+        dispatch(self, event)
 
     def on_sample(self, event):
         """Start / Pause sampling."""

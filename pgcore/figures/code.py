@@ -10,7 +10,7 @@ came with a link is shown, never run, until the reader presses Run.
 """
 
 from .. import share
-from ..figure import FigureError
+from ..figure import FigureError, dispatch
 from ..reader import GUIDED, ReaderError, ReaderWeights, compile_weights, guided_source, own_source
 from ..weights import step_weights
 
@@ -34,12 +34,8 @@ class CodeFigure:
     # -- events ------------------------------------------------------------------------------------
 
     def handle(self, event):
-        """Apply one event of the reader's; unknown names are a FigureError."""
-        handler = getattr(self, "on_" + str(event.get("name", "")), None)
-        if handler is None:
-            raise FigureError(f"CodeFigure has no event {event.get('name')!r}")
-        handler(event)
-        self._changed = True
+        """Apply one event of the reader's; unknown names and malformed values are FigureErrors."""
+        dispatch(self, event)
 
     def on_run(self, event):
         """Compile the text in the editor and, if it works, train the target figure with it."""
