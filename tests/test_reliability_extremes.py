@@ -110,8 +110,14 @@ def test_the_slider_ends_keep_the_page_finite_and_drawing_in_every_mode(page, se
                 page.locator("[data-pg='algorithm']").select_option(choice)
             page.wait_for_timeout(1000)
             first, shades = canvas_signature(page)
-            page.wait_for_timeout(300)
-            assert canvas_signature(page)[0] != first, f"{mode}: the canvas stopped changing"
+            # A converged policy can draw the same picture twice (the same start, the same
+            # path): the canvas must change within a few looks, not at the very next one.
+            for _ in range(20):
+                page.wait_for_timeout(150)
+                if canvas_signature(page)[0] != first:
+                    break
+            else:
+                pytest.fail(f"{mode}: the canvas stopped changing")
             assert shades > 8, f"{mode}: the canvas is blank"
             assert canvas_signature(page, "curve")[1] > 8
             assert page.get_attribute('[data-widget="policy-gradient"]', "data-state") == "ready"
