@@ -51,6 +51,9 @@
 
   function showStep(step) {
     figures.forEach(function (figure) {
+      if (figure.root.getAttribute("data-state") === "ready") {
+        window.pgFrames.enable(figure.root, false); // a restart: nothing to press until it is back
+      }
       figure.root.setAttribute("data-state", "loading");
       var bar = figure.root.querySelector('[data-pg="progress"] progress');
       var text = part(figure.root, "progress-text");
@@ -150,6 +153,8 @@
   function restart() {
     watchdog = 0;
     if (worker) { worker.terminate(); }
+    // The canvases keep their last frame while Python comes back (see style.css).
+    figures.forEach(function (figure) { figure.root.setAttribute("data-restarting", ""); });
     spawn();
   }
 
@@ -228,6 +233,7 @@
       if (figure.root.getAttribute("data-state") !== "error") {
         if (figure.root.getAttribute("data-state") !== "ready") {
           figure.root.setAttribute("data-state", "ready");
+          figure.root.removeAttribute("data-restarting");
           window.pgFrames.enable(figure.root, true);
         }
         window.pgFrames.apply(figure.root, frame);
