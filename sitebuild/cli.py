@@ -42,10 +42,11 @@ def make(root, live_reload=False, memo=None):
     """
     # Gather: the series, its articles and figures, templates, assets, runtime, wheel.
     sources = gather(root, cache_dir())
-    for note in sources.notes:
-        print(f"build.py: note: {note}", file=sys.stderr)
     # Render: every file of the site, checked, in memory.
-    return sources, render(sources, live_reload=live_reload, memo=memo)
+    files = render(sources, live_reload=live_reload, memo=memo)
+    for note in sources.notes:  # after a failure, only the error's one line
+        print(f"build.py: note: {note}", file=sys.stderr)
+    return sources, files
 
 
 def report(error, root=None):

@@ -67,6 +67,7 @@ SCHEMA = {
         "the article's number in the series, a whole number or a Roman numeral (XXVIII); "
         "the contents page and the previous/next links follow it",
         default="none: listed after the numbered volumes, by file name",
+        form="whole number or Roman numeral",
     ),
     "edition": Key(
         (str, int),
@@ -226,7 +227,7 @@ def parse_toml(toml_text, path, schema, first_line=1, what="TOML"):
 
     def locate(*key_path):
         """Return the file line of the key at key_path (its table's line if absent)."""
-        return locate_key(lines, key_path) + first_line
+        return max(locate_key(lines, key_path) + first_line, 1)
 
     check_table(data, schema, (), path, locate)
     return data, locate

@@ -271,6 +271,7 @@ class _ProsePass(Treeprocessor):
 
     def run(self, root):
         """Check and rewrite in place."""
+        self.check_text(root)
         uncited = self.footnotes.uncited()
         if uncited:
             raise MarkupError(
@@ -278,6 +279,9 @@ class _ProsePass(Treeprocessor):
                 "text, or remove it",
                 uncited[1],
             )
+
+    def check_text(self, root):
+        """Resolve every link; refuse LaTeX and footnote references left as text."""
         parents = {child: parent for parent in root.iter() for child in parent}
         verbatim = {e for v in root.iter() if v.tag in VERBATIM for e in v.iter()}
         for kind, element, line in text_lines(root, self.positions.element_line, 1):
