@@ -1,10 +1,10 @@
 """build.py's command line: build dist/, check the sources without writing, or serve while editing.
 
-    python build.py                   build dist/
-    python build.py --out DIR         build into DIR instead
-    python build.py --check           gather, render and check everything; write nothing
-    python build.py --serve [--port N]  serve on 127.0.0.1, rebuild and update the page on edits
-    python build.py --debug ...       on an internal error, print the whole traceback
+    python3 build.py                   build dist/
+    python3 build.py --out DIR         build into DIR instead
+    python3 build.py --check           gather, render and check everything; write nothing
+    python3 build.py --serve [--port N]  serve on 127.0.0.1, rebuild and update the page on edits
+    python3 build.py --debug ...       on an internal error, print the whole traceback
 
 The stages live in sitebuild/: gather (read and check every input), render (make every file in
 memory), write (swap the new site into place). Every failure ends the build with one line (the
