@@ -67,11 +67,6 @@ class Article:
     number: int | None  # the volume's number, for ordering
     digest: str  # sha256 of the article's text
 
-    @property
-    def article(self):
-        """The article's file (the name the checks use for any content's file)."""
-        return self.path
-
 
 @dataclass
 class Sources:

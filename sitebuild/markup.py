@@ -50,6 +50,8 @@ VERBATIM = {"code", "pre", "kbd", "samp"}
 
 # A footnote reference that the footnotes extension left as text: it has no definition.
 UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]*)\]")
+# A reference-style link ([text][name]) that markdown left as text: its name has no definition.
+UNDEFINED_REFERENCE = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
 
 # A LaTeX command that reached the output as text: latex2mathml passes unknown commands through
 # (\foo becomes <mi>\foo</mi>), and a $ that markdown never saw as math leaves \theta as it was.
@@ -303,6 +305,14 @@ class _ProsePass(Treeprocessor):
                     f"footnote [^{cited.group(1)}] has no definition: add a line "
                     f"[^{cited.group(1)}]: … (its text) below the paragraph",
                     line + text.count("\n", 0, cited.start()),
+                )
+            link = UNDEFINED_REFERENCE.search(text)
+            if link:
+                name = link.group(2) or link.group(1)
+                raise MarkupError(
+                    f"link reference [{name}] has no definition: add a line [{name}]: https://… "
+                    "below the paragraph, or write the link inline as [text](https://…)",
+                    line + text.count("\n", 0, link.start()),
                 )
 
     def links(self, element, line):

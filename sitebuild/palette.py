@@ -34,7 +34,9 @@ def palette_from_css(css_text, theme="light", roles=None, prefix="pg"):
         if rgb is not None and len(rgb) == 3:
             palette[role] = rgb
         elif role in (roles or ()):
-            raise ValueError(f"--{prefix}-{role} is {value!r}, not an opaque colour ({theme} theme)")
+            raise ValueError(
+                f"--{prefix}-{role} is {value!r}, not an opaque colour ({theme} theme)"
+            )
     for role in roles or ():
         if role not in palette:
             raise ValueError(f"the stylesheet defines no --{prefix}-{role} for the {theme} theme")

@@ -256,6 +256,8 @@ def test_a_body_splits_into_sections_with_footnotes_apart():
         ("## A\n\n```python\nx\n", 12, "this fence opens no code block"),
         ("## A\n\n- item\n\n  ```python\n  x\n  ```\n", 14, "this fence opens no code block"),
         ("## [A](#b)\n", 10, "a section heading may not hold a link"),
+        ("## A\n\nSee [the paper][wiliams].\n", 12, "link reference [wiliams] has no definition"),
+        ("## A\n\nSee\n[the paper][].\n", 13, "link reference [the paper] has no definition"),
         ("intro\n\n## A\n", 10, "text before the first"),
     ],
 )
@@ -263,6 +265,11 @@ def test_each_construct_reports_a_mistake_at_its_own_line(body, line, words):
     with pytest.raises(MarkupError) as caught:
         render_body(body, 10)
     assert caught.value.line == line and words in str(caught.value), str(caught.value)
+
+
+def test_a_defined_reference_link_builds():
+    html = str(render_markdown("See [the paper][w].\n\n[w]: https://example.org/w\n"))
+    assert '<a href="https://example.org/w">the paper</a>' in html
 
 
 @pytest.mark.parametrize("fence", ["```", "```text", "```toml", "~~~js", "``` {.python}"])

@@ -7,6 +7,7 @@ shape stays, and reloads when it changes. Here the shapes come from real builds 
 
 import http.client
 import json
+import sys
 import threading
 from functools import partial
 
@@ -100,8 +101,24 @@ def test_urls_name_the_site_files():
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, runtime_dir):
-    """A copy of the project on the explainer fixture (built in memory by the tests)."""
-    return copy_project(tmp_path_factory.mktemp("shapes"))
+    """A copy of the project on the explainer fixture, built in memory by the tests.
+
+    The build imports the copy's own pgcore (as --serve does after an edit); the suite's pgcore
+    modules are set aside meanwhile and put back after.
+    """
+    root = copy_project(tmp_path_factory.mktemp("shapes"))
+    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if _is_pgcore(name)}
+    yield root
+    for name in [name for name in sys.modules if _is_pgcore(name)]:
+        del sys.modules[name]
+    sys.modules.update(ours)
+    while str(root) in sys.path:
+        sys.path.remove(str(root))
+
+
+def _is_pgcore(name):
+    """Tell whether a module name is pgcore or one of its modules."""
+    return name.split(".")[0] == "pgcore"
 
 
 def shapes_after(root, change=None):
