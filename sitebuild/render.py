@@ -151,11 +151,12 @@ def inputs_digest(sources, *parts):
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
     digest.update(str(sources.wheel).encode() + b"\0")
     folder = Path(sources.templates.loader.searchpath[0])
-    for path in [sources.site.path, *sorted(folder.rglob("*.html"))]:
+    for path in sorted(folder.rglob("*.html")):
         digest.update(path.read_bytes() + b"\0")
     content = sources.site.path.parent
     for path in sorted(content.rglob("*")):
-        if path.is_file() and path.parent != content:  # media beside the articles
+        article = path.parent == content and path.suffix == ".md"  # each page's own input
+        if path.is_file() and not article:  # site.toml, and any file an article may link
             digest.update(path.relative_to(content).as_posix().encode() + path.read_bytes())
     return digest.digest()
 

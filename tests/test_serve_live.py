@@ -172,3 +172,19 @@ def test_a_rebuild_in_the_same_process_renders_only_what_changed(project, monkey
     assert sorted(rendered) == ["contents.html", "page.html"]
     assert b"More prose." in second["index.html"] and b"More prose." not in first["index.html"]
     assert second.keys() == first.keys()
+
+
+def test_a_changed_linked_file_renders_its_pages_again(project):
+    memo, image = {}, project / "content" / "grid.svg"
+    image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    edit(project, ARTICLE, "## Why it matters\n", "## Why it matters\n\n![A grid](grid.svg)\n")
+    try:
+        _, first = make(project, memo=memo)
+        image.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='2'/>", encoding="utf-8")
+        _, second = make(project, memo=memo)
+    finally:
+        edit(project, ARTICLE, "\n![A grid](grid.svg)\n", "")
+        image.unlink()
+    (old,) = [name for name in first if name.startswith("media/grid.")]
+    (new,) = [name for name in second if name.startswith("media/grid.")]
+    assert old != new and f'src="{new}"'.encode() in second["index.html"]
