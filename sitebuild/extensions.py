@@ -96,7 +96,7 @@ class _Fences(FencedBlockPreprocessor):
 
 
 def _fence_language(match):
-    """The language a fence names: its word, or the first class of its {attributes}."""
+    """Return the language a fence names: its word, or the first class of its {attributes}."""
     if match.group("attrs"):
         attrs, _ = get_attrs_and_remainder(match.group("attrs"))
         classes = [value for key, value in attrs if key == "."]
@@ -120,7 +120,7 @@ class Fences(FencedCodeExtension):
 
 
 def code_highlighting():
-    """codehilite as the site uses it: Pygments with CSS classes, never a guessed language."""
+    """Return codehilite as the site uses it: Pygments, CSS classes, never a guessed language."""
     return CodeHiliteExtension(css_class=CODE_CLASS, guess_lang=False, use_pygments=True)
 
 

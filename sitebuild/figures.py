@@ -189,7 +189,7 @@ def render_figures(blocks, templates, figures_module, render_svg, roles, render_
 
 
 def first_scene(block, figures_module):
-    """The scene a fresh figure of the block's kind shows first on its main canvas."""
+    """Return the scene a fresh figure of the block's kind shows first on its main canvas."""
     figure = figures_module.FIGURES[block.kind][0](block.settings)
     return figure.frame(0.0).get("scenes", {}).get("canvas")
 

@@ -34,7 +34,7 @@ def nav_context(sources, path, index=None, feed=False):
     articles = sources.articles
 
     def link(article):
-        """Where a neighbouring volume is, and what it is called."""
+        """Say where a neighbouring volume is, and what it is called."""
         return {
             "url": relative_url(page_path(article, sources), path),
             "title": article.front["title"],
@@ -187,7 +187,7 @@ def figures_html(sources, article, prose, draw_svg):
     """Render every figure of the article: {token: HTML}, from its template and first frame."""
 
     def caption(block):
-        """The figure's caption, markdown rendered at the line it was written on."""
+        """Render the figure's caption, markdown, at the line it was written on."""
         return prose.markdown(block.caption, block.caption_line) if block.caption else ""
 
     try:

@@ -32,8 +32,8 @@ class Prose:
     """Renders one article's markdown and LaTeX for its page at page_path."""
 
     def __init__(self, article, page_path, files, pages, marks=None):
-        """pages maps each article's file (resolved) to its page's path, for links between them;
-        marks are the page's source marks (several articles' prose may share a page)."""
+        """Render article for page_path; pages maps each article's file (resolved) to its page's
+        path, for links between them; marks are the page's (several articles may share one)."""
         self.article, self.page_path, self.files, self.pages = article, page_path, files, pages
         self.marks = marks or SourceMarks()
 

@@ -74,7 +74,7 @@ def _type(key):
 
 
 def _required(key):
-    """The default column: required, or what leaving the key out means."""
+    """Say whether a key is required, or what leaving it out means."""
     return "**required**" if key.required else key.default or "none"
 
 
