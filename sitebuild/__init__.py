@@ -1,11 +1,16 @@
 """The site generator behind build.py, split along its stages: gather, render, write.
 
-gather.py reads and validates every input (textfile.py: the author's text, frontmatter.py, ids.py:
-section ids), runtime.py fetches and checks the pinned Pyodide runtime and builds the pgcore
-wheel, render.py turns the inputs into the site's files in memory (markup.py and lines.py:
-markdown and LaTeX with source lines; marks.py, checks.py, sanitize.py: the finished page
-checked as a browser parses it), write.py puts them in place atomically (manifest.py: only over
-a folder it made), serve.py and httpd.py rebuild and serve while you edit.
+cli.py is the command line (environment.py first makes sure the Python can build). gather.py reads
+and validates every input: series.py the series (site.toml, the articles' slugs and volumes),
+textfile.py the author's text, frontmatter.py the front matter's schema, figures.py the figure
+blocks, ids.py section ids; runtime.py fetches and checks the pinned Pyodide runtime and builds
+the pgcore wheel. render.py turns the inputs into the site's files in memory: pages.py says what
+each template gets, prose.py, markup.py, extensions.py and lines.py make markdown and LaTeX into
+HTML with source lines, svg.py, png.py and social.py draw scenes, feeds.py makes the feed, the
+sitemap and the sharing cards, and marks.py, checks.py and sanitize.py check each page as a
+browser parses it. write.py puts the files in place atomically (manifest.py: only over a folder
+it made); serve.py and httpd.py serve the site from memory while you edit; reference.py writes
+the README's tables from the code's declarations.
 """
 
 from pathlib import Path

@@ -8,6 +8,7 @@ naming an element, and every id used once. A mistake in content is reported at i
 those are found earlier, with their lines, by scan_template.
 """
 
+import posixpath
 import re
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
@@ -56,14 +57,18 @@ class _Region:
         return self.file, (self.line + self.newlines if self.line else None)
 
 
-def check_page(html, files, sources, marks):
-    """Raise BuildError for anything in the page that breaks the rules above."""
-    page = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
-    template = _Region(False, Path(sources.templates.loader.searchpath[0]) / "page.html")
+def check_page(html, files, marks, page="index.html", template="page.html", example_id=None):
+    """Raise BuildError for anything in the page that breaks the rules above.
+
+    page is the page's own path in the site (its URLs are relative to it), template the file
+    its HTML came from, example_id an id a message may suggest linking to.
+    """
+    tree = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    template = _Region(False, Path(template))
     region, opened, parent_of, position_of = template, [], {}, {}
     ids, fragment_links = {}, []
-    verbatim = {e for v in page.iter() if _is(v, VERBATIM) for e in v.iter()}
-    for kind, node, parent in _walk(page):
+    verbatim = {e for v in tree.iter() if _is(v, VERBATIM) for e in v.iter()}
+    for kind, node, parent in _walk(tree):
         parent_of[node] = parent
         if kind == "comment":
             mark = marks.read(node.text or "")
@@ -112,7 +117,7 @@ def check_page(html, files, sources, marks):
             if _is_url(attribute):
                 for candidate in _split_srcset(url) if attribute == "srcset" else [url]:
                     fragment = _check_url(
-                        node.tag, attribute, candidate, files, sources, region.position()
+                        node.tag, attributes, attribute, candidate, files, page, region.position()
                     )
                     if fragment:
                         fragment_links.append((node.tag, attribute, candidate, region.position()))
@@ -120,9 +125,10 @@ def check_page(html, files, sources, marks):
         raise BuildError(SWALLOWED, *region.last)
     for tag, attribute, url, position in fragment_links:
         if unquote(urlsplit(url).fragment) not in ids:
+            example = f", e.g. #{example_id}" if example_id else ""
             raise BuildError(
                 f"<{local_name(tag)} {attribute}={url!r}>: no element has that id; link to a "
-                f"section, e.g. #{sources.sections[0].id}",
+                f"section{example}",
                 *position,
             )
 
@@ -205,13 +211,18 @@ def _claim_id(ids, value, region):
     ids[value] = here
 
 
-def _check_url(tag, attribute, url, files, sources, position):
-    """Check that one URL is relative and names a file of the site; return True for #links."""
+def _check_url(tag, attributes, attribute, url, files, page, position):
+    """Check that one URL is relative and names a file of the site; return True for #links.
+
+    page is the path of the page in the site, which relative URLs start from.
+    """
     parts = urlsplit(url)
     tag = local_name(tag)
     if parts.scheme in ("http", "https", "mailto"):
         if tag == "a" and attribute == "href":
             return False  # a link out of the site, e.g. to a reference
+        if tag == "link" and attributes.get("rel") == "canonical":
+            return False  # the page's own published address: named, never loaded
         raise BuildError(
             f"<{tag} {attribute}={url!r}>: the site loads nothing from elsewhere; put the file "
             "in site_templates/assets/ and link it with asset()",
@@ -223,9 +234,10 @@ def _check_url(tag, attribute, url, files, sources, position):
             "leading / (or the scheme) so it works from any folder",
             *position,
         )
-    path = unquote(parts.path)
-    if not path:
+    if not parts.path:
         return bool(parts.fragment)
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    path += "/" if parts.path.endswith("/") else ""
     exists = path in files or (path.endswith("/") and any(name.startswith(path) for name in files))
     if not exists:
         raise BuildError(

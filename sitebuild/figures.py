@@ -215,6 +215,12 @@ def render_figures(blocks, templates, figures_module, render_svg, roles, render_
     return html
 
 
+def first_scene(block, figures_module):
+    """Return the scene a fresh figure of the block's kind shows first on its main canvas."""
+    figure = figures_module.FIGURES[block.kind][0](block.settings)
+    return figure.frame(0.0).get("scenes", {}).get("canvas")
+
+
 def put_figures(section_html, html, path, blocks, trusted):
     """Replace each figure's token paragraph in a section's HTML by the figure.
 

@@ -28,7 +28,6 @@ class PooledHTTPServer(http.server.HTTPServer):
     request_queue_size = BACKLOG
 
     def __init__(self, address, handler, workers=WORKERS, idle_seconds=IDLE_SECONDS):
-        super().__init__(address, handler)
         self.idle_seconds = idle_seconds
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pgsite-http")
         self.parked = selectors.DefaultSelector()
@@ -39,6 +38,8 @@ class PooledHTTPServer(http.server.HTTPServer):
         self.stopping = False
         self.watcher = threading.Thread(target=self._watch, name="pgsite-idle", daemon=True)
         self.watcher.start()
+        # Last: if the address is taken, this calls server_close, which needs all of the above.
+        super().__init__(address, handler)
 
     def process_request(self, request, client_address):
         """Park a new connection until it has a request to read (called by serve_forever)."""

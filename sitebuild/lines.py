@@ -10,6 +10,11 @@ Python-Markdown keeps no positions, so they are carried along while it parses:
 3. text_lines() walks a tree in document order and gives each text the line it starts on: its
    element's line plus the newlines before it.
 
+Extensions that parse text of their own (a footnote, an admonition's body: sitebuild/extensions.py)
+register the element they parse it into with track(), and its blocks are tagged the same way; one
+that stashes HTML made from source text (a highlighted code block) records that text with
+stashed(), so the alignment can consume it.
+
 Nothing searches the source or the output for a string afterwards.
 """
 
@@ -35,6 +40,16 @@ class SourceLines:
         self.element_line = {}
         self.parsing = False
         self.current_line = first_line  # the block being parsed (where a RecursionError is)
+        self.stash_sources = {}  # stash index -> the source text its HTML was made from
+        self.chunks = {}  # element -> line of the first block an extension parses into it
+
+    def track(self, element, first_line):
+        """Tag the blocks parsed next into element with lines counted from first_line."""
+        self.chunks[element] = first_line
+
+    def stashed(self, index, source):
+        """Record that stashed HTML number index was made from source text (not copied)."""
+        self.stash_sources[index] = source
 
     def block_line(self, output_index):
         """Return the source line of the preprocessed line at output_index (0-based)."""
@@ -46,19 +61,22 @@ class SourceLines:
         return self.first_line + lines[-1] + output_index - len(lines) + 1
 
 
-def align(source, output, stash):
+def align(source, output, stash, stash_sources=None):
     """Return the 0-based source line of each line of output, a preprocessed copy of source.
 
     The preprocessors copy text through unchanged except that a stashed block becomes a
     placeholder and blank lines are added around it; so the walk matches output to source
     character by character, a placeholder consuming its stashed text, an extra newline nothing.
     If the two part ways (an extension that rewrites text), the rest keeps its offset.
+    stash_sources gives, for HTML that is not a copy of its source, the source text instead.
     """
+    stash_sources = stash_sources or {}
     lines, i, line, pos = [0], 0, 0, 0
     while pos < len(output):
         placeholder = HTML_PLACEHOLDER_RE.match(output, pos)
         if placeholder:
-            raw = stash[int(placeholder.group(1))].strip("\n")
+            number = int(placeholder.group(1))
+            raw = stash_sources.get(number, stash[number]).strip("\n")
             start = i
             while (
                 start < len(source) and source[start] in " \n" and not source.startswith(raw, start)
@@ -106,29 +124,41 @@ class _Align(Preprocessor):
     def run(self, lines):
         """Record the map; change nothing."""
         self.positions.line_of_output = align(
-            self.positions.snapshot, "\n".join(lines), self.md.htmlStash.rawHtmlBlocks
+            self.positions.snapshot,
+            "\n".join(lines),
+            self.md.htmlStash.rawHtmlBlocks,
+            self.positions.stash_sources,
         )
         return lines
 
 
 def _tracking_parse_blocks(parser, positions):
-    """Return a parseBlocks for parser that tags what each top-level block makes with its line."""
+    """Return a parseBlocks for parser that tags what each block makes with its line.
+
+    The document's top-level blocks are tagged with their source lines, and so are the blocks
+    an extension parses into an element it registered with positions.track().
+    """
     original = parser.parseBlocks
 
     def parse_blocks(parent, blocks):
         """Run the block processors like BlockParser.parseBlocks, noting each block's line."""
-        if parent is not getattr(parser, "root", None) or positions.parsing:
+        if parent is getattr(parser, "root", None) and not positions.parsing:
+            positions.parsing = True
+            line_of = positions.block_line
+        elif parent in positions.chunks:
+            start = positions.chunks.pop(parent)
+            line_of = lambda index: start + index  # noqa: E731 (a chunk's text is verbatim)
+        else:
             return original(parent, blocks)
-        positions.parsing = True
         total = _line_count(blocks)
         while blocks:
-            line = positions.current_line = positions.block_line(total - _line_count(blocks))
+            line = positions.current_line = line_of(total - _line_count(blocks))
             block = blocks[0]
             for processor in parser.blockprocessors:
                 if processor.test(parent, blocks[0]):
                     if processor.run(parent, blocks) is not False:
                         break
-            _tag_new(parser.root, line, block, positions.element_line)
+            _tag_new(parent, line, block, positions.element_line)
 
     return parse_blocks
 

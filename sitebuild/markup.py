@@ -1,5 +1,8 @@
 """Prose to HTML: markdown through Python-Markdown, LaTeX ($...$) through latex2mathml to MathML.
 
+Markdown has tables, fenced code highlighted by Pygments, footnotes and admonitions
+(sitebuild/extensions.py), smart quotes and sane lists. An article's body is converted in one go
+and split at its `## ` headings (render_body), so footnotes are numbered over the whole page.
 Math is rendered at build time, so the page ships no math JavaScript. The $...$ spans are taken
 out of markdown's hands before any inline pattern runs (code spans still win: `$x$` in backticks
 stays code) and the MathML goes into markdown's HTML stash. Every error carries the source line
@@ -7,7 +10,9 @@ it concerns, known from the parse itself (sitebuild/lines.py); and, given a `mar
 carries a comment before each block naming its line, for the page's checks (checks.py).
 """
 
+import html
 import re
+import secrets
 import xml.etree.ElementTree as ElementTree
 
 import latex2mathml.commands
@@ -15,10 +20,19 @@ import latex2mathml.converter
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableExtension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 from markupsafe import Markup
 
+from .extensions import (
+    Admonitions,
+    Fences,
+    Footnotes,
+    SourceError,
+    code_highlighting,
+    stray_fence,
+)
 from .lines import SourceLines, TrackLines, text_lines
 
 # Column alignment as align attributes: the default style="text-align: ..." breaks the CSP.
@@ -33,6 +47,11 @@ CODE_TICKS = r"(?<!\\)(?P<ticks>`+)"
 MATH_OR_CODE = re.compile(f"{CODE_TICKS}|{DISPLAY_MATH}|{INLINE_MATH}", re.S)
 # Where LaTeX-looking text is verbatim, not prose.
 VERBATIM = {"code", "pre", "kbd", "samp"}
+
+# A footnote reference that the footnotes extension left as text: it has no definition.
+UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]*)\]")
+# A reference-style link ([text][name]) that markdown left as text: its name has no definition.
+UNDEFINED_REFERENCE = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
 
 # A LaTeX command that reached the output as text: latex2mathml passes unknown commands through
 # (\foo becomes <mi>\foo</mi>), and a $ that markdown never saw as math leaves \theta as it was.
@@ -112,18 +131,7 @@ def render_markdown(text, inline=False, resolve_link=None, first_line=1, mark=No
     resolve_link(url) checks and rewrites each link's URL (raising MarkupError without a line);
     mark(line), if given, names a source line in an HTML comment put before each block.
     """
-    positions = SourceLines(first_line)
-    md = markdown.Markdown(
-        extensions=[*EXTENSIONS, TrackLines(positions), _Prose(positions, resolve_link, mark)]
-    )
-    try:
-        html = md.convert(text)
-    except RecursionError:  # Python-Markdown recurses once per level of nesting
-        raise MarkupError(
-            "markdown nested too deeply (lists or quotes inside each other hundreds of levels "
-            "down): flatten it",
-            positions.current_line,
-        ) from None
+    html = _convert(text, first_line, resolve_link, mark)
     if inline:
         paragraph = re.fullmatch(r"(<!--[^>]*-->)?<p>(.*)</p>", html, re.S)
         if paragraph is None or "<p>" in paragraph.group(2):
@@ -134,6 +142,62 @@ def render_markdown(text, inline=False, resolve_link=None, first_line=1, mark=No
             )
         html = (paragraph.group(1) or "") + paragraph.group(2)
     return Markup(html)
+
+
+def render_body(text, first_line=1, resolve_link=None, mark=None):
+    """Render an article's body; return ([(line, heading HTML, section HTML)], footnotes HTML).
+
+    The body is one conversion, split before each top-level `## ` heading (line is the
+    heading's): the part before any heading must be empty. Footnotes, numbered over the whole
+    body, come apart at the end.
+    """
+    split = f"pgsplit-{secrets.token_hex(6)}"
+    converted = _convert(text, first_line, resolve_link, mark, split)
+    head, *parts = re.split(f"<!--{split} section ([0-9]+)-->", converted)
+    if re.sub(r"<!--[^>]*-->", "", head).strip():
+        raise MarkupError("text before the first `## ` heading: add a heading above it", first_line)
+    footnotes = ""
+    if parts and f"<!--{split} notes-->" in parts[-1]:
+        parts[-1], footnotes = parts[-1].split(f"<!--{split} notes-->")
+    sections = []
+    for line, part in zip(parts[::2], parts[1::2], strict=True):
+        heading = re.match(r"(\s*(?:<!--[^>]*-->)?)<h2>(.*?)</h2>", part, re.S)
+        html = heading.group(1) + part[heading.end() :]
+        sections.append((int(line), Markup(heading.group(2)), Markup(html)))
+    return sections, Markup(footnotes)
+
+
+def heading_text(title):
+    """Return the plain text of a heading's inline markdown (math as its symbols)."""
+    rendered = render_markdown(title, inline=True)
+    return html.unescape(re.sub(r"<[^>]*>", "", str(rendered)))
+
+
+def _convert(text, first_line, resolve_link, mark, split=None):
+    """Run one conversion with every extension; return the HTML."""
+    positions = SourceLines(first_line)
+    footnotes = Footnotes(positions)
+    md = markdown.Markdown(
+        extensions=[
+            *EXTENSIONS,
+            TrackLines(positions),
+            Fences(positions),
+            code_highlighting(),
+            footnotes,
+            Admonitions(positions),
+            _Prose(positions, resolve_link, mark, footnotes, split),
+        ]
+    )
+    try:
+        return md.convert(text)
+    except SourceError as error:
+        raise MarkupError(str(error), error.line) from None
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        raise MarkupError(
+            "markdown nested too deeply (lists or quotes inside each other hundreds of levels "
+            "down): flatten it",
+            positions.current_line,
+        ) from None
 
 
 def _quote(tex, limit=60):
@@ -200,14 +264,26 @@ class _MathPass(Treeprocessor):
 
 
 class _ProsePass(Treeprocessor):
-    """After inline patterns: resolve links and refuse LaTeX left in prose, each at its line."""
+    """After inline patterns: resolve links and refuse LaTeX left in prose, each at its line;
+    refuse a footnote cited but not defined, or defined but not cited."""
 
-    def __init__(self, md, positions, resolve_link):
+    def __init__(self, md, positions, resolve_link, footnotes):
         super().__init__(md)
-        self.positions, self.resolve_link = positions, resolve_link
+        self.positions, self.resolve_link, self.footnotes = positions, resolve_link, footnotes
 
     def run(self, root):
         """Check and rewrite in place."""
+        self.check_text(root)
+        uncited = self.footnotes.uncited()
+        if uncited:
+            raise MarkupError(
+                f"footnote [^{uncited[0]}] is never cited: cite it with [^{uncited[0]}] in the "
+                "text, or remove it",
+                uncited[1],
+            )
+
+    def check_text(self, root):
+        """Resolve every link; refuse LaTeX and footnote references left as text."""
         parents = {child: parent for parent in root.iter() for child in parent}
         verbatim = {e for v in root.iter() if v.tag in VERBATIM for e in v.iter()}
         for kind, element, line in text_lines(root, self.positions.element_line, 1):
@@ -222,6 +298,21 @@ class _ProsePass(Treeprocessor):
             if raw:
                 raise MarkupError(
                     unrendered_latex(raw.group(), text), line + text.count("\n", 0, raw.start())
+                )
+            cited = UNDEFINED_FOOTNOTE.search(text)
+            if cited:
+                raise MarkupError(
+                    f"footnote [^{cited.group(1)}] has no definition: add a line "
+                    f"[^{cited.group(1)}]: … (its text) below the paragraph",
+                    line + text.count("\n", 0, cited.start()),
+                )
+            link = UNDEFINED_REFERENCE.search(text)
+            if link:
+                name = link.group(2) or link.group(1)
+                raise MarkupError(
+                    f"link reference [{name}] has no definition: add a line [{name}]: https://… "
+                    "below the paragraph, or write the link inline as [text](https://…)",
+                    line + text.count("\n", 0, link.start()),
                 )
 
     def links(self, element, line):
@@ -261,20 +352,62 @@ class _MarkPass(Treeprocessor):
             parent.insert(list(parent).index(child), comment)
 
 
+class _SplitPass(Treeprocessor):
+    """Mark where each top-level `## ` heading and the footnotes begin, for render_body."""
+
+    def __init__(self, md, positions, split):
+        super().__init__(md)
+        self.positions, self.split = positions, split
+
+    def run(self, root):
+        """Insert a marker comment before each section's heading and before the footnotes."""
+        for child in list(root):
+            if child.tag == "h2":
+                if child.find(".//a") is not None:
+                    raise MarkupError(
+                        "a section heading may not hold a link (the heading itself links to its "
+                        "section): move the link into the text below it",
+                        self.positions.element_line.get(child),
+                    )
+                kind = f"section {self.positions.element_line.get(child, 0)}"
+            elif child.tag == "div" and child.get("class") == "footnote":
+                kind = "notes"
+            else:
+                continue
+            root.insert(list(root).index(child), ElementTree.Comment(f"{self.split} {kind}"))
+
+
+class _StrayFences(Preprocessor):
+    """Refuse a fence that no code block took (see extensions.stray_fence)."""
+
+    def __init__(self, md, positions):
+        super().__init__(md)
+        self.positions = positions
+
+    def run(self, lines):
+        """Check the preprocessed lines; change nothing."""
+        stray_fence(lines, self.positions)
+        return lines
+
+
 class _Prose(Extension):
     """Register the math pass (before inline patterns), the prose checks and the line marks."""
 
-    def __init__(self, positions, resolve_link, mark):
+    def __init__(self, positions, resolve_link, mark, footnotes, split=None):
         super().__init__()
         self.positions, self.resolve_link, self.mark = positions, resolve_link, mark
+        self.footnotes, self.split = footnotes, split
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
         """Add the passes to md; `\\$` is an escaped dollar."""
         md.ESCAPED_CHARS.append("$")
+        md.preprocessors.register(_StrayFences(md, self.positions), "pg-fences", -1)
         md.treeprocessors.register(_MathPass(md, self.positions), "pg-math", 25)
         md.treeprocessors.register(
-            _ProsePass(md, self.positions, self.resolve_link), "pg-prose", -1
+            _ProsePass(md, self.positions, self.resolve_link, self.footnotes), "pg-prose", -1
         )
+        if self.split is not None:
+            md.treeprocessors.register(_SplitPass(md, self.positions, self.split), "pg-split", -1.5)
         if self.mark is not None:
             md.treeprocessors.register(_MarkPass(md, self.positions, self.mark), "pg-mark", -2)
 

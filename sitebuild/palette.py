@@ -10,8 +10,8 @@ import re
 from PIL import ImageColor
 
 
-def palette_from_css(css_text, theme="light", roles=None):
-    """Read {role: (r, g, b)} from the --pg-<role> properties of a stylesheet's text.
+def palette_from_css(css_text, theme="light", roles=None, prefix="pg"):
+    """Read {role: (r, g, b)} from the --<prefix>-<role> properties of a stylesheet's text.
 
     light is the top-level :root block; dark is that block overridden by the :root block inside
     the prefers-color-scheme: dark media query, as the browser cascades them. Every name in roles
@@ -24,7 +24,7 @@ def palette_from_css(css_text, theme="light", roles=None):
         light = preludes == (":root",)
         dark = len(preludes) == 2 and preludes[1] == ":root" and _is_dark_query(preludes[0])
         if light or (dark and theme == "dark"):
-            values |= dict(re.findall(r"--pg-([\w-]+)\s*:\s*([^;]+?)\s*(?:;|$)", body))
+            values |= dict(re.findall(rf"--{prefix}-([\w-]+)\s*:\s*([^;]+?)\s*(?:;|$)", body))
     palette = {}
     for role, value in values.items():
         try:
@@ -34,10 +34,12 @@ def palette_from_css(css_text, theme="light", roles=None):
         if rgb is not None and len(rgb) == 3:
             palette[role] = rgb
         elif role in (roles or ()):
-            raise ValueError(f"--pg-{role} is {value!r}, not an opaque colour ({theme} theme)")
+            raise ValueError(
+                f"--{prefix}-{role} is {value!r}, not an opaque colour ({theme} theme)"
+            )
     for role in roles or ():
         if role not in palette:
-            raise ValueError(f"the stylesheet defines no --pg-{role} for the {theme} theme")
+            raise ValueError(f"the stylesheet defines no --{prefix}-{role} for the {theme} theme")
     return palette
 
 

@@ -1,58 +1,263 @@
 """Stage two: turn the gathered sources into the site's files, in memory.
 
 The result maps each output path (relative to dist/) to bytes, or to a file to copy (a Verified
-one, from the cache, with the sha256 it must still have).
-Static assets get content-hashed names; every URL the page uses is relative to the page.
+one, from the cache, with the sha256 it must still have): each article's page, the contents page,
+and with a base URL the feed, the sitemap and the sharing cards (pages.py says what each template
+gets; feeds.py makes the rest). Static assets get content-hashed names; every URL a page uses is
+relative to that page.
 """
 
+import contextlib
+import functools
 import hashlib
 import json
 import re
+import secrets
 import traceback
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from . import BuildError, packs, runtime
-from .checks import check_fragment, check_page
-from .figures import put_figures, render_figures
-from .frontmatter import FrontMatterError
-from .gather import LOADER, PAGE_TEMPLATE
+from .checks import check_page
+from .feeds import FEED, SITEMAP_FILE, atom_feed, sharing_card, sitemap
+from .figures import first_scene
+from .gather import CONTENTS_TEMPLATE, LOADER, PAGE_TEMPLATE
 from .marks import SourceMarks
-from .markup import RAW_COMMAND, MarkupError, render_latex, render_markdown, unrendered_latex
+from .pages import (
+    article_context,
+    contents_context,
+    nav_context,
+    page_path,
+    plain,
+    site_context,
+)
+from .palette import palette_from_css
+from .prose import Prose, hashed_name
+from .series import CONTENTS, relative_url
 from .svg import render_svg
 
-LIVE_RELOAD_TAG = '<script src="__pgsite/livereload.js" defer></script>\n'
+
+class SvgStash:
+    """Stand-ins for a page's inline SVGs while the page is checked.
+
+    The SVGs are svg.py's, drawn from scenes with a fixed set of elements and escaped values, so
+    parsing them again (most of a page's bytes) checks nothing; an empty <svg> with a token stands
+    in for each until the page has passed its checks.
+    """
+
+    def __init__(self):
+        self.token, self.svgs = f"pgsvg-{secrets.token_hex(6)}", {}
+
+    def render(self, scene, roles, **options):
+        """Draw a scene as SVG (svg.render_svg) and return its stand-in."""
+        stand_in = f'<svg data-{self.token}="{len(self.svgs)}"></svg>'
+        self.svgs[stand_in] = render_svg(scene, roles, **options)
+        return Markup(stand_in)
+
+    def restore(self, html):
+        """Put each SVG in place of its stand-in."""
+        for stand_in, svg in self.svgs.items():
+            html = html.replace(stand_in, svg, 1)
+        return html
+
+
 LOADER_MARK = "/* build.py: runtime */ null"
 LOADER_URL = "assets/loader.js"
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+STYLESHEET = "style.css"
 
 
-def render(sources, live_reload=False):
-    """Render the whole site to {output path: bytes or source file}."""
+def render(sources, live_reload=False, memo=None):
+    """Render the whole site to {output path: bytes or source file}.
+
+    live_reload renders pages for the dev server, whose policy lets them reach it. memo, a dict
+    kept across builds (build.py --serve keeps one), remembers each page by a digest of all its
+    inputs, so a rebuild renders only the pages an edit changed.
+    """
     files = {".nojekyll": b""}
     runtime_config = add_runtime(sources.runtime, sources.wheel, files)
     asset_urls = add_assets(sources.assets, files, runtime_config)
-    if sources.editor is not None:  # loaded by the page only when its code figure needs it
+    if sources.editor is not None:  # loaded by a page only when its code figure needs it
         editor = sources.editor.read_bytes()
         asset_urls["editor.js"] = hashed_name("assets/editor.js", editor)
         files[asset_urls["editor.js"]] = editor
-    prose = Prose(sources, files)
+    site = sources.site
+    pages = {article.path.resolve(): page_path(article, sources) for article in sources.articles}
+    feed = bool(site.base_url) and any("date" in a.front for a in sources.articles)
+    palette = card_palette(sources) if site.base_url else None
+    if site.base_url:  # first: the pages link to them
+        files[SITEMAP_FILE] = sitemap(site_urls(sources, pages))
+    if feed:
+        files[FEED] = atom_feed(site, feed_entries(sources, pages))
+    planned = {*pages.values(), CONTENTS}  # pages a page may link to before they are made
+    render_page = functools.partial(page_renderer, sources, files, planned, asset_urls, live_reload)
+    remember = Memo(memo, files, inputs_digest(sources, asset_urls, feed, live_reload))
+    for index, article in enumerate(sources.articles):
+        path = pages[article.path.resolve()]
+        nav = nav_context(sources, path, index, feed)
+        with remember(article.digest, nav) as missing:
+            if missing:
+                prose, svgs = Prose(article, path, files, pages), SvgStash()
+                inputs = card_inputs(sources, article)
+                card = add_card(files, article.slug, *inputs, palette, sources.cache)
+                asset = asset_function(asset_urls, "../" * path.count("/"))
+                try:  # the figures' templates render here
+                    page = article_context(sources, article, prose, path, card, svgs.render, asset)
+                except jinja2.TemplateError as error:
+                    raise template_error(error, sources.templates) from None
+                render_page(PAGE_TEMPLATE, page, prose.marks, svgs, nav)
+    # The contents page: each article's lede rendered again, its links resolved from here.
+    nav = nav_context(sources, CONTENTS, None, feed)
+    with remember(*(article.digest for article in sources.articles), nav) as missing:
+        if missing:
+            marks, svgs = SourceMarks(), SvgStash()
+            proses = [Prose(article, CONTENTS, files, pages, marks) for article in sources.articles]
+            card = add_card(files, "contents", None, site.series, site.name, palette, sources.cache)
+            page, volumes = contents_context(sources, proses, card, svgs.render)
+            render_page(CONTENTS_TEMPLATE, page, marks, svgs, nav, volumes)
+    remember.forget_unused()
+    return files
+
+
+class Memo:
+    """Pages remembered across builds by a digest of their inputs (with the files they add)."""
+
+    def __init__(self, memo, files, common):
+        self.memo, self.files, self.common, self.used = memo, files, common, {}
+
+    @contextlib.contextmanager
+    def __call__(self, *inputs):
+        """Yield True if the page must be rendered; else put its remembered files in place."""
+        key = hashlib.sha256(
+            self.common + json.dumps(inputs, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        if self.memo is not None and key in self.memo:
+            self.files.update(self.memo[key])
+            self.used[key] = self.memo[key]
+            yield False
+            return
+        before = set(self.files)
+        yield True
+        self.used[key] = {name: self.files[name] for name in self.files.keys() - before}
+
+    def forget_unused(self):
+        """Keep only the pages of this build."""
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.update(self.used)
+
+
+def inputs_digest(sources, *parts):
+    """Digest what every page depends on besides its own article: the series' configuration,
+    templates, pgcore (the wheel's name carries its sources' hash), the files content/ links."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
+    digest.update(str(sources.wheel).encode() + b"\0")
+    folder = Path(sources.templates.loader.searchpath[0])
+    for path in sorted(folder.rglob("*.html")):
+        digest.update(path.read_bytes() + b"\0")
+    content = sources.site.path.parent
+    for path in sorted(content.rglob("*")):
+        article = path.parent == content and path.suffix == ".md"  # each page's own input
+        if path.is_file() and not article:  # site.toml, and any file an article may link
+            digest.update(path.relative_to(content).as_posix().encode() + path.read_bytes())
+    return digest.digest()
+
+
+def page_renderer(
+    sources, files, planned, asset_urls, live_reload, template, page, marks, svgs, nav, volumes=()
+):
+    """Render one page from its template into files[page's path], checked.
+
+    Its links may name the files made so far and the pages planned.
+    """
+    path = page["path"]
+    root = "../" * path.count("/")
     context = {
-        "page": page_context(sources, prose, asset_function(asset_urls)),
-        "asset": asset_function(asset_urls),
-        "root": "",
+        "site": site_context(sources.site),
+        "page": page,
+        "nav": nav,
+        "volumes": volumes,
+        "asset": asset_function(asset_urls, root),
+        "root": root,
         "live_reload": live_reload,
     }
-    html = render_template(sources.templates, PAGE_TEMPLATE, context)
-    check_page(html, files, sources, prose.marks)
-    html = prose.marks.strip(html)
-    if live_reload:
-        html = html.replace("</body>", LIVE_RELOAD_TAG + "</body>", 1)
-    files["index.html"] = html.encode("utf-8")
-    return files
+    html = render_template(sources.templates, template, context)
+    sections = page.get("sections") or [{}]
+    check_page(
+        html,
+        files.keys() | planned,
+        marks,
+        page=path,
+        template=Path(sources.templates.loader.searchpath[0]) / template,
+        example_id=sections[0].get("id"),
+    )
+    files[path] = svgs.restore(marks.strip(html)).encode("utf-8")
+
+
+def card_inputs(sources, article):
+    """Return (scene, title, subtitle) of an article's sharing card."""
+    figures = article.figures
+    scene = first_scene(figures[0], sources.pgcore["figures"]) if figures else None
+    volume = article.front.get("volume")
+    subtitle = f"{sources.site.series} · Vol. {volume}" if volume else sources.site.series
+    return scene, article.front["title"], subtitle
+
+
+def add_card(files, name, scene, title, subtitle, palette, cache):
+    """Add the sharing card social/<name>.<hash>.png; return its path ("" without a palette)."""
+    if palette is None:
+        return ""
+    card = sharing_card(cache, scene, title, subtitle, palette)
+    path = f"social/{name}.{card.sha256[:8]}.png"
+    files[path] = card
+    return path
+
+
+def card_palette(sources):
+    """Read the cards' colours, the light theme's, from the stylesheet."""
+    stylesheet = sources.assets.get(STYLESHEET)
+    try:
+        return palette_from_css(stylesheet.read_text(encoding="utf-8"), "light", sources.roles)
+    except (AttributeError, ValueError) as error:
+        raise BuildError(
+            f"the sharing cards take their colours from the stylesheet: {error}; restore the "
+            "--pg-<role> properties in site_templates/assets/style.css",
+            stylesheet,
+        ) from None
+
+
+def site_urls(sources, pages):
+    """Return [(absolute URL, date of last change)] of every page, for the sitemap."""
+    base, urls = sources.site.base_url, []
+    for article in sources.articles:
+        changed = article.front.get("updated", article.front.get("date"))
+        urls.append((base + pages[article.path.resolve()].removesuffix("index.html"), changed))
+    dates = [changed for _, changed in urls if changed is not None]
+    return sorted(urls) + [(base + CONTENTS.removesuffix("index.html"), max(dates, default=None))]
+
+
+def feed_entries(sources, pages):
+    """Return the feed's entries: every dated article, newest first."""
+    site, entries = sources.site, []
+    for article in sources.articles:
+        front = article.front
+        if "date" not in front:
+            continue
+        lede = Prose(article, "", {}, pages).field("lede", inline=True) if "lede" in front else ""
+        entries.append(
+            {
+                "title": front["title"],
+                "url": site.base_url + pages[article.path.resolve()].removesuffix("index.html"),
+                "published": front["date"],
+                "updated": front.get("updated", front["date"]),
+                "summary": front.get("description") or plain(lede),
+                "author": front.get("author", site.author),
+            }
+        )
+    return sorted(entries, key=lambda entry: (entry["published"], entry["url"]), reverse=True)
 
 
 def add_assets(assets, files, runtime_config):
@@ -109,7 +314,7 @@ def rewrite_css_urls(css, name, path, urls):
                 path,
                 line,
             )
-        return f'url("{_relative(urls[resolved], "assets/" + name)}")'
+        return f'url("{relative_url(urls[resolved], "assets/" + name)}")'
 
     return CSS_URL.sub(hashed, css)
 
@@ -124,13 +329,13 @@ def bake_loader(script, path, runtime_config):
         )
     settings = dict(runtime_config)
     settings["files"] = {
-        name: entry | {"url": _relative(entry["url"], LOADER_URL)}
+        name: entry | {"url": relative_url(entry["url"], LOADER_URL)}
         for name, entry in runtime_config["files"].items()
     }
     settings["wheel"] = runtime_config["wheel"] | {
-        "url": _relative(runtime_config["wheel"]["url"], LOADER_URL)
+        "url": relative_url(runtime_config["wheel"]["url"], LOADER_URL)
     }
-    settings["index_url"] = _relative(runtime_config["index_url"], LOADER_URL)
+    settings["index_url"] = relative_url(runtime_config["index_url"], LOADER_URL)
     return script.replace(LOADER_MARK, json.dumps(settings, sort_keys=True))
 
 
@@ -156,190 +361,8 @@ def add_runtime(pinned, wheel, files):
     return {"files": entries, "wheel": wheel_entry, "lock": lock, "index_url": folder}
 
 
-class Prose:
-    """Renders the article's markdown and LaTeX, turning errors into BuildErrors with lines.
-
-    Each rendered fragment is wrapped in source marks (marks.py) for the page's checks.
-    """
-
-    def __init__(self, sources, files):
-        self.sources, self.files = sources, files
-        self.marks = SourceMarks()
-
-    def markdown(self, text, line, inline=False):
-        """Render markdown written at line of the article."""
-        article = self.sources.article
-        try:
-            html = render_markdown(
-                text, inline, self.resolve_link, line, lambda at: self.marks.at(article, at)
-            )
-        except MarkupError as error:
-            raise BuildError(str(error), article, error.line or line) from None
-        check_fragment(html, self.marks, article, line)
-        return Markup(f"{self.marks.open(article, line)}{html}{self.marks.close()}")
-
-    def field(self, *key_path, inline=False):
-        """Render the markdown of a front-matter field."""
-        text = _dig(self.sources.front, key_path)
-        return self.markdown(text, self.sources.locate(*key_path), inline)
-
-    def text(self, *key_path):
-        """Return a plain-text front-matter field (the templates escape it), refusing LaTeX."""
-        value = _dig(self.sources.front, key_path)
-        raw = RAW_COMMAND.search(value) if isinstance(value, str) else None
-        if raw:
-            raise FrontMatterError(
-                unrendered_latex(raw.group(), value),
-                self.sources.article,
-                self.sources.locate(*key_path),
-                key_path,
-            )
-        return value
-
-    def url(self, *key_path):
-        """Return a front-matter URL that links out of the site: http(s), nothing hidden in it."""
-        url = _dig(self.sources.front, key_path)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"[\\\s]", url):
-            raise FrontMatterError(
-                f"url {url!r} is not a web address: write it as https://host/path, without "
-                "spaces or backslashes",
-                self.sources.article,
-                self.sources.locate(*key_path),
-                key_path,
-            )
-        return url
-
-    def latex(self, *key_path, display=False):
-        """Render the LaTeX of a front-matter field to MathML."""
-        tex, line = _dig(self.sources.front, key_path), self.sources.locate(*key_path)
-        try:
-            return Markup(render_latex(tex, display))
-        except MarkupError as error:
-            raise BuildError(str(error), self.sources.article, line) from None
-
-    def resolve_link(self, url):
-        """Check a link from the article and return its URL in the site (files get hashed names)."""
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https", "mailto"):
-            return url
-        if parts.scheme or parts.netloc or url.startswith(("/", "\\")):
-            raise MarkupError(
-                f"link {url!r} must be relative to the article (or http/https): write it as a "
-                "path from content/, e.g. figures/grid.svg"
-            )
-        if not parts.path:
-            return url  # #id: checked against the finished page (checks.py)
-        folder = self.sources.article.parent
-        target = (folder / unquote(parts.path)).resolve()
-        if not target.is_file() or not target.is_relative_to(folder.resolve()):
-            raise MarkupError(
-                f"linked file {parts.path!r} does not exist in content/: add the file there or "
-                "fix the link"
-            )
-        hashed = hashed_name(f"media/{target.name}", target.read_bytes())
-        self.files[hashed] = target
-        return hashed + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def page_context(sources, prose, asset):
-    """Return the template's `page`: the article's fields rendered to HTML and MathML."""
-    front = sources.front
-    figures = figures_html(sources, prose, asset)
-    return {
-        "title": prose.text("title"),
-        "lede": prose.field("lede", inline=True),
-        "description": prose.text("description"),
-        "site": prose.text("site"),
-        "series": prose.text("series") if "series" in front else "",
-        "volume": prose.text("volume") if "volume" in front else "",
-        "edition": prose.text("edition") if "edition" in front else "",
-        "sections": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "html": put_figures(
-                    prose.markdown(s.text, s.line + 1),
-                    figures,
-                    sources.article,
-                    s.figures,
-                    prose.marks.trusted,
-                ),
-            }
-            for s in sources.sections
-        ],
-        "gradient": gradient_context(front["gradient"], prose) if "gradient" in front else None,
-        "legend": [
-            {"mark": entry["mark"], "text": prose.field("legend", i, "text", inline=True)}
-            for i, entry in enumerate(front.get("legend", []))
-        ],
-        "examples": [
-            {
-                "title": prose.text("examples", i, "title"),
-                "html": prose.field("examples", i, "body"),
-            }
-            for i in range(len(front.get("examples", [])))
-        ],
-        "references": [
-            {
-                "authors": prose.text("references", i, "authors"),
-                "year": prose.text("references", i, "year"),
-                "title": prose.text("references", i, "title"),
-                "venue": prose.text("references", i, "venue"),
-                "url": prose.url("references", i, "url") if "url" in ref else None,
-                "note": prose.field("references", i, "note", inline=True) if "note" in ref else "",
-            }
-            for i, ref in enumerate(front.get("references", []))
-        ],
-    }
-
-
-def gradient_context(gradient, prose):
-    """Return the formula box: the formula and glossary symbols as MathML, the rest markdown."""
-    return {
-        "title": prose.text("gradient", "title"),
-        "formula": prose.latex("gradient", "formula", display=True),
-        "reading": prose.field("gradient", "reading"),
-        "glossary": [
-            {
-                "symbol": prose.latex("gradient", "glossary", i, "symbol"),
-                "meaning": prose.field("gradient", "glossary", i, "meaning"),
-            }
-            for i in range(len(gradient["glossary"]))
-        ],
-    }
-
-
-def figures_html(sources, prose, asset):
-    """Render every figure of the article: {token: HTML}, from its template and first frame."""
-
-    def caption(block):
-        """The figure's caption, markdown rendered at the line it was written on."""
-        return prose.markdown(block.caption, block.caption_line) if block.caption else ""
-
-    try:
-        return render_figures(
-            sources.figures,
-            sources.templates,
-            sources.pgcore["figures"],
-            render_svg,
-            sources.roles,
-            caption,
-            asset,
-        )
-    except jinja2.TemplateError as error:
-        raise template_error(error, sources.templates) from None
-    except (KeyError, TypeError, ValueError) as error:
-        raise BuildError(
-            f"a figure's first frame cannot be drawn: {error!r}; this is a bug in pgcore's "
-            "figures for these settings: report it, or change the settings",
-            sources.article,
-            sources.figures[0].line if sources.figures else None,
-        ) from None
-
-
-def asset_function(urls):
-    """Return the templates' asset(name): the hashed URL of a static asset."""
+def asset_function(urls, root=""):
+    """Return the templates' asset(name): the hashed URL of a static asset, from the page."""
 
     def asset(name):
         """Return the hashed, page-relative URL of site_templates/assets/<name>."""
@@ -348,7 +371,7 @@ def asset_function(urls):
                 f"asset({name!r}): no such file in site_templates/assets/: add it there or fix "
                 "the name"
             )
-        return urls[name]
+        return root + urls[name]
 
     return asset
 
@@ -373,21 +396,13 @@ def template_error(error, env):
     message = error.message if isinstance(error, jinja2.TemplateError) else str(error)
     if isinstance(error, jinja2.UndefinedError):
         message = (
-            f"undefined template variable: {message}; use a name build.py provides (page, "
-            "asset, root, live_reload: see page_context and render in sitebuild/render.py; "
-            "a figure template's fig: see render_figures in sitebuild/figures.py)"
+            f"undefined template variable: {message}; use a name build.py provides (site, "
+            "page, nav, volumes, asset, root, live_reload: see sitebuild/pages.py; a figure "
+            "template's fig: see render_figures in sitebuild/figures.py)"
         )
     elif not isinstance(error, LookupError):  # asset()'s message says what to do already
         message = f"{message}; fix the template on this line"
     return BuildError(message, file, line)
-
-
-def hashed_name(path, data):
-    """Insert 8 hex digits of sha256(data) before the suffix: style.css -> style.1a2b3c4d.css."""
-    stem, dot, suffix = path.rpartition(".")
-    if "/" in suffix or not stem:
-        stem, dot, suffix = path, "", ""
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:8]}{dot}{suffix}"
 
 
 def _template_frame(error, env):
@@ -400,13 +415,6 @@ def _template_frame(error, env):
     return folder / PAGE_TEMPLATE, None
 
 
-def _dig(data, key_path):
-    """Return data[k1][k2]... for a key path."""
-    for key in key_path:
-        data = data[key]
-    return data
-
-
 def _join(folder, target):
     """Resolve a relative URL path against a folder of asset names."""
     parts = folder.split("/") if folder else []
@@ -416,15 +424,3 @@ def _join(folder, target):
         elif part not in ("", "."):
             parts.append(part)
     return "/".join(parts)
-
-
-def _relative(target, source):
-    """Return the URL of output path target relative to output path source."""
-    source_parts, target_parts = source.split("/")[:-1], target.split("/")
-    common = 0
-    while (
-        common < min(len(source_parts), len(target_parts) - 1)
-        and source_parts[common] == target_parts[common]
-    ):
-        common += 1
-    return "/".join([".."] * (len(source_parts) - common) + target_parts[common:])

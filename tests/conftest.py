@@ -6,6 +6,7 @@
                   explainer's figure and every part of a page) built once into a temporary dist/
     server_url    that site served over http by http.server on a free port ("http://.../")
     figures_site  the "figures" fixture: several figures of several kinds on one page
+    series_site   the "series" fixture: five articles in volume order, a contents page, a feed
     browser       Debian's Chromium driven by Playwright (never a downloaded browser)
     page          a fresh page that fails the test on any console error or uncaught page error
     console_errors  the list the page fixture collects them in (read it, or clear expected ones)
@@ -117,6 +118,19 @@ def code_site(tmp_path_factory, runtime_dir):
 def code_url(code_site):
     """The code fixture served over http."""
     with serving(code_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def series_site(tmp_path_factory, runtime_dir):
+    """The series fixture (five articles, a base URL) built once."""
+    return built_fixture(tmp_path_factory, "series")
+
+
+@pytest.fixture(scope="session")
+def series_url(series_site):
+    """The series fixture served over http."""
+    with serving(series_site) as url:
         yield url
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import build_site
 
 ARTICLE = "content/policy-gradients.md"
-PAGE = "site_templates/page.html"
+PAGE = "site_templates/base.html"
 PARTS = "site_templates/figures/_parts.html"
 
 
@@ -61,7 +61,7 @@ CASES = {
         "not valid TOML",
     ),
     "no closing fence": lambda r: (ARTICLE, 1, removed(r, "\n+++\n") and "no closing"),
-    "missing field": lambda r: (ARTICLE, 1, removed(r, "description = ") and "'description'"),
+    "missing field": lambda r: (ARTICLE, 1, removed(r, "title = ") and "'title'"),
     "wrong type": lambda r: (
         ARTICLE,
         edit(r, ARTICLE, "description = ", "description = 3 #"),
@@ -69,7 +69,7 @@ CASES = {
     ),
     "unknown key": lambda r: (
         ARTICLE,
-        edit(r, ARTICLE, "site = ", "colour = 'red'\nsite = "),
+        edit(r, ARTICLE, "date = ", "colour = 'red'\ndate = "),
         "unknown key 'colour'",
     ),
     "bad figure setting": lambda r: (

@@ -15,7 +15,7 @@ from conftest import FIXTURES, ROOT, build_site, copy_project
 
 from pgcore.figure import DEFAULT_SPEED, SPEEDS, slider_from_lr, speed_text
 from sitebuild.frontmatter import parse_front_matter, split_front_matter
-from sitebuild.gather import ARTICLE, parse_sections
+from sitebuild.gather import parse_sections
 from sitebuild.markup import RAW_COMMAND
 from sitebuild.runtime import PAGE_FILES, read_runtime_pins
 
@@ -34,6 +34,7 @@ class Page(HTMLParser):
         self.figures = []  # the attributes of every figure root
         self.controls = {}  # (figure id, data-pg) -> attributes of the control
         self.figure = None
+        self.canonical = None
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -49,6 +50,9 @@ class Page(HTMLParser):
         if self.figure and "data-pg" in attrs and tag in ("input", "button", "output"):
             key = (self.figure, attrs["data-pg"])
             self.controls.setdefault(key, []).append(attrs)
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical = attrs["href"]  # the page's published address: named, never loaded
+            return
         for name in ("href", "src"):
             if attrs.get(name) is not None:
                 self.urls.append((tag, name, attrs[name]))
@@ -82,7 +86,7 @@ def many(figures_site):
 
 def fixture_article(name):
     """A fixture article's front matter and sections."""
-    path = FIXTURES / name / ARTICLE
+    path = FIXTURES / name / "content" / "policy-gradients.md"
     front_text, body, first_line = split_front_matter(path.read_text(encoding="utf-8"), path)
     front, _ = parse_front_matter(front_text, path)
     return front, parse_sections(body, first_line, path)

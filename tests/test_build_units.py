@@ -4,7 +4,6 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from types import SimpleNamespace
 
 import pytest
 
@@ -16,7 +15,8 @@ from sitebuild.gather import parse_sections
 from sitebuild.manifest import MANIFEST
 from sitebuild.marks import SourceMarks
 from sitebuild.markup import MarkupError, render_latex, render_markdown
-from sitebuild.render import _relative, hashed_name
+from sitebuild.prose import hashed_name
+from sitebuild.series import relative_url
 from sitebuild.svg import render_svg
 from sitebuild.write import write_site
 
@@ -179,8 +179,8 @@ ARTICLE = """+++
 title = "T"
 lede = "L"
 description = "D"
-site = "S"
-series = "S"
+date = 2026-01-02
+author = "S"
 edition = "E"
 
 [[legend]]
@@ -235,7 +235,7 @@ def test_front_matter_parses_and_locates_keys():
         # an array may span lines, so TOML notices the missing ] on the next line
         ('mark = "agent"', 'mark = ["agent"', 11, "not valid TOML"),
         ("year = 1992", "year = 19.92", 24, "expected a whole number or a string"),
-        ('site = "S"\n', "", 1, "missing required key 'site'"),
+        ('title = "T"\n', "", 1, "missing required key 'title'"),
         ('venue = "V"', 'venue = "V"\npages = 3', 27, "unknown key 'pages'"),
         ("symbol = 'x'", "symbol = 3", 19, "gradient.glossary.symbol: expected a string"),
     ],
@@ -290,8 +290,8 @@ def test_section_ids_are_unique_over_the_page_and_keep_every_script():
 def test_hashed_names_and_relative_urls():
     assert re.fullmatch(r"assets/style\.[0-9a-f]{8}\.css", hashed_name("assets/style.css", b"x"))
     assert hashed_name("a/b.css", b"x") != hashed_name("a/b.css", b"y")
-    assert _relative("pyodide/1/", "assets/loader.js") == "../pyodide/1/"
-    assert _relative("assets/lock.json", "assets/loader.js") == "lock.json"
+    assert relative_url("pyodide/1/", "assets/loader.js") == "../pyodide/1/"
+    assert relative_url("assets/lock.json", "assets/loader.js") == "lock.json"
 
 
 def tree(folder):
@@ -336,13 +336,8 @@ def test_a_failed_write_leaves_the_previous_site(tmp_path):
 
 def check(body, marks):
     """Run the page check on a minimal page around body."""
-    sources = SimpleNamespace(
-        templates=SimpleNamespace(loader=SimpleNamespace(searchpath=["site_templates"])),
-        runtime=SimpleNamespace(cdn_url="https://cdn.example/"),
-        sections=[SimpleNamespace(id="one")],
-    )
     page = f"<!doctype html><html><head><title>t</title></head><body><main>{body}</main></body>"
-    check_page(page, {"index.html": b""}, sources, marks)
+    check_page(page, {"index.html"}, marks, example_id="one")
 
 
 def test_html_the_project_makes_may_sit_inside_content_as_a_trusted_island():

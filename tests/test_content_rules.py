@@ -215,10 +215,10 @@ def test_a_bad_port_is_one_line_and_exit_1(broken):
 def test_an_internal_error_is_one_line_unless_debug(tmp_path, monkeypatch, capsys):
     import build
 
-    def broken_render(sources, live_reload=False):
+    def broken_render(sources, live_reload=False, memo=None):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(build, "render", broken_render)
+    monkeypatch.setattr("sitebuild.cli.render", broken_render)
     out = tmp_path / "dist"
     assert build.main(["--out", str(out)]) == 1
     message = capsys.readouterr().err
@@ -306,7 +306,7 @@ def test_a_link_to_no_id_is_reported_at_its_line(broken):
 
 def test_the_page_template_cannot_give_two_elements_one_id(broken):
     page = "site_templates/page.html"
-    edit(broken, page, "<body>\n", '<body>\n<p id="gradient">Twice.</p>\n')
+    edit(broken, page, "{% block main %}\n", '{% block main %}\n<p id="gradient">Twice.</p>\n')
     before = tree_digest(broken / "dist")
     result = build_site(broken, broken / "dist")
     assert_clean_failure(result, f"{page}: ", "the id 'gradient' is used twice", "rename one")

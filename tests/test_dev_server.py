@@ -23,13 +23,13 @@ PARALLEL = 200
 
 
 @pytest.fixture
-def dev_server(tmp_path):
+def dev_server():
     """Start a dev server on a tiny site; yield (server, port)."""
 
     def start(**options):
-        (tmp_path / "index.html").write_text("<!doctype html><p>hello</p>", encoding="utf-8")
-        handler = partial(DevHandler, BuildState(), directory=str(tmp_path))
-        server = PooledHTTPServer(("127.0.0.1", 0), handler, **options)
+        state = BuildState()
+        state.publish({"index.html": b"<!doctype html><p>hello</p>"}, {"index.html": "x"})
+        server = PooledHTTPServer(("127.0.0.1", 0), partial(DevHandler, state), **options)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         started.append(server)
         return server, server.server_port

@@ -89,24 +89,29 @@ def test_an_output_inside_the_sources_is_refused(broken, inside):
     assert contents(broken / name) == before
 
 
-def test_serve_refuses_an_output_inside_the_sources_at_once(broken):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(broken / "build.py"),
-            "--serve",
-            "--port",
-            "0",
-            "--out",
-            str(broken / "content" / "site"),
-        ],
-        capture_output=True,
+def test_serve_writes_no_folder_not_even_one_it_is_given(broken):
+    before = contents(broken / "dist")
+    server = subprocess.Popen(
+        [sys.executable, str(broken / "build.py"), "--serve", "--port", "0", "--out", "served"],
+        cwd=broken,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=60,
-        check=False,
     )
-    assert_clean_failure(result, "content/site: ", "inside the project's content/", "")
-    assert not (broken / "content" / "site").exists()
+    try:
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if "serving http://" in line:
+                break
+        assert any("--out is not used" in line for line in lines), lines
+        assert any("serving http://127.0.0.1:" in line for line in lines), lines
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert not (broken / "served").exists()
+    assert contents(broken / "dist") == before
+    assert sorted(p.name for p in broken.iterdir() if p.name.startswith(".dist")) == []
 
 
 def test_the_project_itself_is_refused_as_output(broken):

@@ -20,9 +20,9 @@ from sitebuild.runtime import read_runtime_pins
 ADVICE = {
     "toml syntax": "fix the TOML on this line",
     "no closing fence": "add one after its last setting",
-    "missing field": "add a line description = ",
+    "missing field": "add a line title = ",
     "wrong type": "write description as a string",
-    "unknown key": "remove it or fix its spelling",
+    "unknown key": "put a value of your own under an [extra] table",
     "bad figure setting": "fix it in the figure's settings",
     "figure setting of the wrong type": "fix it in the figure's settings",
     "unknown figure kind": "use one of policy-gradient, gridworld, gaussian",
@@ -220,11 +220,11 @@ CATALOGUE = {
         "can only concatenate str",
         "fix the template on this line",
     ),
-    "article missing": lambda r: (
-        ARTICLE,
+    "no article at all": lambda r: (
+        "content",
         article_removed(r),
-        "file not found",
-        "the article must be at this path",
+        "content/ has no articles",
+        "add a file like content/first-article.md",
     ),
     "article not UTF-8": lambda r: (
         ARTICLE,

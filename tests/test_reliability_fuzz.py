@@ -11,6 +11,7 @@ the same every run, is the Hypothesis profile's (tests/conftest.py: fixed under 
 import copy
 import json
 import re
+import shutil
 import tomllib
 
 import pytest
@@ -18,13 +19,13 @@ from conftest import FIXTURE_CONTENT, ROOT, build_site, copy_project
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import build
 from sitebuild import BuildError, gather
+from sitebuild.cli import report
 from sitebuild.frontmatter import split_front_matter
 from sitebuild.render import render
 from sitebuild.runtime import cache_dir
 
-REAL = (FIXTURE_CONTENT / gather.ARTICLE.name).read_text(encoding="utf-8")
+REAL = (FIXTURE_CONTENT / "policy-gradients.md").read_text(encoding="utf-8")
 REAL_TOML, REAL_BODY, _ = split_front_matter(REAL, "real")
 REAL_FRONT = tomllib.loads(REAL_TOML)
 
@@ -173,21 +174,20 @@ def article(tmp_path_factory, runtime_dir):
     """Where the fuzzed article goes: a content folder of its own, outside the checkout."""
     folder = tmp_path_factory.mktemp("content")
     (folder / "x.png").write_bytes(b"\x89PNG")  # so some links and images resolve
+    shutil.copy(FIXTURE_CONTENT / "site.toml", folder)
     return folder / "policy-gradients.md"
 
 
 def assert_builds_or_fails_cleanly(article, text):
     """Gather and render text as the article: a site, or one BuildError about the article."""
     article.write_text(text, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gather, "ARTICLE", article)  # absolute: ROOT / ARTICLE is the article
-        try:
-            files = render(gather.gather(ROOT, cache_dir()))
-        except BuildError as error:
-            message = build.report(error)
-            assert message.startswith(f"build.py: error: {article}"), message
-            assert len(message.splitlines()) == 1, message
-            return "error"
+    try:
+        files = render(gather.gather(ROOT, cache_dir(), article.parent))
+    except BuildError as error:
+        message = report(error)
+        assert message.startswith(f"build.py: error: {article}"), message
+        assert len(message.splitlines()) == 1, message
+        return "error"
     assert "index.html" in files
     return "site"
 
@@ -211,7 +211,9 @@ def test_the_fuzzer_reaches_both_outcomes(article):
 def test_the_command_line_prints_no_traceback_for_a_mangled_article(tmp_path, runtime_dir):
     root = copy_project(tmp_path / "project")
     mangled = REAL.replace("[widget]", "[widget\n", 1).replace("## ", "## $\\frac{", 1)
-    (root / gather.ARTICLE).write_text(mangled + "\x00<script>", encoding="utf-8")
+    (root / "content" / "policy-gradients.md").write_text(
+        mangled + "\x00<script>", encoding="utf-8"
+    )
     result = build_site(root, root / "dist")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
@@ -241,9 +243,7 @@ def test_a_mistake_after_any_markdown_is_reported_at_its_own_line(article, block
     text = f"+++\n{REAL_TOML}+++\n{''.join(lines)}"
     expected = text.replace("\r\n", "\n").replace("\r", "\n").split("\n").index(MISTAKE) + 1
     article.write_text(text, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gather, "ARTICLE", article)
-        with pytest.raises(BuildError) as caught:
-            render(gather.gather(ROOT, cache_dir()))
+    with pytest.raises(BuildError) as caught:
+        render(gather.gather(ROOT, cache_dir(), article.parent))
     assume("\\nablaa" in caught.value.message)  # not a mistake that the random blocks made
     assert (caught.value.file, caught.value.line) == (article, expected), caught.value.message

@@ -26,7 +26,7 @@ FAIL_WITHIN_MS = 20_000  # well under the loader's 90 s stall notice: each failu
 LOADED = "The Python runtime could not be loaded"
 INSTALLED = "The figure’s Python package could not be installed"
 RELOAD = "Reload the page to try again"
-FROM_DISK = "Rebuild the site (python build.py)"
+FROM_DISK = "Rebuild the site (python3 build.py) or serve it while you edit (./dev site)"
 
 
 def pack_of(url):

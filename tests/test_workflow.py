@@ -121,6 +121,8 @@ def test_jobs_run_test_then_build_then_deploy():
     assert any(step.get("run") == "./dev test" for step in jobs["test"]["steps"])
     runs = [step.get("run", "") for step in jobs["build"]["steps"]]
     assert ".venv/bin/python build.py" in runs
+    # The content is checked before the site is built from it.
+    assert runs.index(".venv/bin/python build.py --check") < runs.index(".venv/bin/python build.py")
     upload = [
         step for step in jobs["build"]["steps"] if "upload-pages-artifact" in step.get("uses", "")
     ]

@@ -24,8 +24,8 @@
   var FAILURES = ["The Python runtime could not be loaded",
     "The figure’s Python package could not be installed", "The figure could not start"];
   var RELOAD = "Reload the page to try again; the figure above is a static snapshot.";
-  var FROM_DISK = "Rebuild the site (python build.py) or serve the folder " +
-    "(python build.py --serve); the figure above is a static snapshot.";
+  var FROM_DISK = "Rebuild the site (python3 build.py) or serve it while you edit " +
+    "(./dev site); the figure above is a static snapshot.";
   var fromDisk = location.protocol === "file:";
 
   var figures = []; // {root, id, kind, config, resume, ready}
