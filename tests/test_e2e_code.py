@@ -226,3 +226,12 @@ def test_hostile_links_leave_a_note_and_run_nothing(browser, code_url):
             assert urlsplit(page.url).path == urlsplit(base).path
         finally:
             context.close()
+
+
+def test_the_state_is_written_into_the_address_the_page_was_opened_at(page, code_url):
+    # "//index.html" read as a relative URL names a host: the page must keep its own address.
+    address = code_url.rstrip("/") + "//index.html"
+    page.goto(address)
+    page.wait_for_selector(f"{GRID}[data-state='ready']", timeout=60_000)
+    page.click(f"{GRID} [data-pg-event='view'][value='trajectories']")
+    expect(page).to_have_url(re.compile(re.escape(address) + r"#v=1&.*grid\.view=trajectories"))

@@ -204,9 +204,10 @@
     wanting = false;
     if (typeof message.link === "string") {
       // Python's account of the figures' state, in the address: shareable, and no new history
-      // entry for each change.
-      history.replaceState(history.state, "", message.link ? "#" + message.link
-        : location.pathname + location.search);
+      // entry for each change. The address is rebuilt whole: a path like "//index.html" is a
+      // host name when read as a relative URL.
+      history.replaceState(history.state, "", location.href.split("#")[0]
+        + (message.link ? "#" + message.link : ""));
     }
     Object.keys(message.frames).forEach(function (id) {
       pending[id] = pending[id] ? window.pgFrames.merge(pending[id], message.frames[id])
