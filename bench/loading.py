@@ -26,7 +26,12 @@ CLICK_EVERY_S = 0.25
 SUMMARY = "[data-widget] details > summary"
 BUSY_MS = 50  # a task longer than this blocks the reader (the Long Tasks API's threshold)
 PAGES = ("page", "bare-worker", "bare-main")
-STEPS = ("worker created to loadPyodide called", "loadPyodide called to resolved", "to ready")
+STEPS = (
+    "navigation to worker created",
+    "worker created to loadPyodide called",
+    "loadPyodide called to resolved",
+    "resolved to ready",
+)
 
 BOOT = "return [bench.workerCreated, window.__pgBenchBoot || [null, null]];"
 CLICKS = "return [bench.clicks, bench.toggles, bench.inputs, bench.ready()];"
@@ -132,7 +137,7 @@ def load(browser, url, is_page, offline=False):
             visit.wait(1)  # anything the page fetches right after ready counts too
         if created is not None and None not in boot:
             called, resolved = boot
-            result["steps"] = (called - created, resolved - called, ready - resolved)
+            result["steps"] = (created, called - created, resolved - called, ready - resolved)
         visit.check()
     return result
 
