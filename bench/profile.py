@@ -1,4 +1,4 @@
-"""Where the time goes: `python -m bench.profile [--boot | --speed N] [--seconds 5] [--out DIR]`.
+"""Where the time goes: `python -m bench.profile [--boot | --sweep | --speed N] [--seconds 5]`.
 
 The suite says whether a target is met; this says why not. With a Chromium performance trace of
 the article (DevTools can open DIR/trace.json):
@@ -6,6 +6,11 @@ the article (DevTools can open DIR/trace.json):
   and, for the main thread and the figures' worker, the self time of the trace's events (the
   time inside an event and not inside an event it contains): script evaluation, synchronous
   loads, decompression, digests, wasm compilation, style, layout and paint.
+- --sweep: the suite's sweep (every speed in every mode, --seconds each) on the bench's
+  four-figure page, every figure training. It prints the main thread's long tasks with their
+  wall time and the thread's own CPU time in them, and what filled them: a long task with little
+  CPU time is one in which the main thread waited (descheduled on a busy machine, or waiting for
+  the compositor), not one in which the page worked.
 - --speed N (default: the fastest): a window of training at that step of SPEEDS. It prints the
   main thread's time per frame, split into the animation-frame callback (applying the worker's
   frames and painting the canvases), style and layout, paint, layer update and commit, the long
@@ -29,6 +34,7 @@ from pgcore.figure import SPEEDS
 from .chromium import Visit, chromium
 from .cpython import host_rate
 from .site import build_sites, page_figures, servers
+from .training import press_train, sweep
 
 TRACE_CATEGORIES = [
     "devtools.timeline",
@@ -50,18 +56,28 @@ PHASES = (
     ("LayerTreeHost::DoUpdateLayers", "update layers (canvas upload)"),
     ("Commit", "commit to the compositor"),
 )
+# Events that only wrap others; a long task is described by what is inside them.
+WRAPPERS = {"RunTask", "ThreadControllerImpl::RunTask", "ProxyMain::BeginMainFrame"}
 THREADS = (("CrRendererMain", "main thread"), ("DedicatedWorker thread", "the figures' worker"))
 
 
-def record(browser, url, out, boot, speed, seconds):
-    """Trace a boot, or a window of training at speed; return the trace's events."""
+def record(browser, url, out, mode, speed, seconds, figures=()):
+    """Trace a boot, a sweep of figures, or training at speed; return the trace's events."""
     with Visit(browser, "about:blank", watch_worker=False) as visit:
-        if boot:
+        if mode == "boot":
             browser.start_tracing(
                 page=visit.page, path=out / "trace.json", categories=TRACE_CATEGORIES
             )
             visit.page.goto(url)
             visit.wait_ready()
+        elif mode == "sweep":
+            visit.page.goto(url)
+            visit.wait_ready()
+            press_train(visit, figures)
+            browser.start_tracing(
+                page=visit.page, path=out / "trace.json", categories=TRACE_CATEGORIES
+            )
+            sweep(visit, figures, seconds)
         else:
             visit.page.goto(url)
             visit.wait_ready()
@@ -182,13 +198,25 @@ def report_threads(found, top=14):
         busy = sum(t.get("dur", 0) for t in tasks) / 1e3
         print(f"{label}: busy {busy:.0f} ms of {span:.0f} ms traced")
         if name == THREADS[0][0]:
-            long_tasks = [t for t in tasks if t.get("dur", 0) > 50_000]
-            print(f"  long tasks (> 50 ms): {[round(t['dur'] / 1e3) for t in long_tasks]}")
+            report_long_tasks(events, tasks)
         for event, ms in self_times(events).most_common(top):
             print(f"  {ms:9.1f} ms  {event}")
         print(f"  JS and wasm self time (sampled), top {top}:")
         for function, ms in samples.most_common(top):
             print(f"  {ms:9.1f} ms  {function}")
+
+
+def report_long_tasks(events, tasks, top=4):
+    """Print each long task: wall time, the thread's CPU time in it, and what filled it."""
+    long_tasks = [t for t in tasks if t.get("dur", 0) > 50_000]
+    print(f"  long tasks (> 50 ms): {len(long_tasks)}")
+    spans = Spans(events)
+    for task in long_tasks:
+        inside = collections.Counter(
+            {name: spans.within(task, name) for name in spans.starts if name not in WRAPPERS}
+        )
+        parts = ", ".join(f"{name} {ms:.0f}" for name, ms in inside.most_common(top))
+        print(f"    {task['dur'] / 1e3:5.0f} ms, CPU {task.get('tdur', 0) / 1e3:5.1f} ms: {parts}")
 
 
 def report_cpython(figure, speed, seconds, top=15):
@@ -202,7 +230,11 @@ def report_cpython(figure, speed, seconds, top=15):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     fastest = len(SPEEDS) - 1
-    parser.add_argument("--boot", action="store_true", help="trace the boot, not training")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--boot", action="store_true", help="trace the boot, not training")
+    which.add_argument(
+        "--sweep", action="store_true", help="trace the sweep of the four-figure page"
+    )
     parser.add_argument(
         "--speed", type=int, default=fastest, help=f"speed slider step 0..{fastest} ({fastest})"
     )
@@ -212,16 +244,18 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="pgbench-profile-") as scratch:
         out = args.out or Path(scratch)
         out.mkdir(parents=True, exist_ok=True)
-        article, _ = build_sites(Path(scratch))
+        article, many = build_sites(Path(scratch))
         (figure, *_) = page_figures(article)
-        with servers(article) as (server,), chromium() as browser:
-            url = server.url(f"index.html#{figure.id}")
-            events = record(browser, url, out, args.boot, args.speed, args.seconds)
+        mode = "boot" if args.boot else "sweep" if args.sweep else "train"
+        with servers(many if args.sweep else article) as (server,), chromium() as browser:
+            url = server.url("index.html" if args.sweep else f"index.html#{figure.id}")
+            figures = page_figures(many) if args.sweep else [figure]
+            events = record(browser, url, out, mode, args.speed, args.seconds, figures)
         found = threads(events)
-        if not args.boot and "CrRendererMain" in found:
+        if mode != "boot" and "CrRendererMain" in found:
             report_frames(found["CrRendererMain"][0])
         report_threads(found)
-        if not args.boot:
+        if mode == "train":
             report_cpython(figure, args.speed, args.seconds)
     return 0
 
