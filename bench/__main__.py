@@ -1,11 +1,13 @@
 """Run the benchmark suite: `python -m bench [--runs N] [--long-runs M] [--quick] [--only ...]`.
 
-Builds the site once with the real build.py into a temporary folder, serves it on 127.0.0.1,
-measures every figure against its reference in this one run, prints the table and writes it to
-bench/RESULTS.md. Exits 1 when a target is missed, so it can gate a change; it is not a test.
+Builds the article and the bench's four-figure page once with the real build.py into a
+temporary folder, serves them on 127.0.0.1, measures every figure against its reference in this
+one run, prints the table with the machine's load average and writes it to bench/RESULTS.md.
+Exits 1 when a target is missed, so it can gate a change; it is not a test.
 """
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -16,7 +18,7 @@ from .chromium import chromium
 from .loading import measure_loading
 from .memory import measure_memory
 from .report import machine, write_results
-from .site import BenchError, Server, add_bare_page, build_site, widget_config
+from .site import BenchError, build_sites, page_figures, servers
 from .table import text_table
 from .training import measure_training
 
@@ -34,7 +36,8 @@ def parse_args(argv):
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="2 runs, 1 long run, 5 s windows, 2,000 frames: a smoke run, not for the README",
+        help="2 runs, 1 long run, 5 s windows, short sweeps, 2,000 frames: a smoke run, not for "
+        "the README",
     )
     parser.add_argument("--only", nargs="+", choices=PARTS, help="measure only these parts")
     parser.add_argument(
@@ -46,6 +49,7 @@ def parse_args(argv):
     if args.quick:
         args.runs, args.long_runs = 2, 1
     args.window_s = 5 if args.quick else 20
+    args.dwell_s = 0.3 if args.quick else 1.5  # per speed and mode in the sweeps
     args.frames = 2000 if args.quick else 10_000
     if args.results is None and not (args.quick or args.only):
         args.results = RESULTS
@@ -63,22 +67,30 @@ def measure(args):
     figures = []
     info = machine()
     with tempfile.TemporaryDirectory(prefix="pgbench-site-") as scratch:
-        log("building the site")
-        site = build_site(Path(scratch) / "site")
-        bare = add_bare_page(site)
-        config = widget_config(site)
-        with Server(site) as server, chromium() as browser:
+        log("building the article and the four-figure page")
+        article, many = build_sites(Path(scratch))
+        specs, many_specs = page_figures(article), page_figures(many)
+        with servers(article, many) as (server, many_server), chromium() as browser:
             info["chromium"] = browser.version
             if "loading" in parts:
-                figures += measure_loading(browser, server, bare, args.runs, log)
+                figures += measure_loading(browser, server, article, specs, args.runs, log)
             if "training" in parts:
                 figures += measure_training(
-                    browser, server, config, args.long_runs, args.window_s, log
+                    browser,
+                    (server, specs),
+                    (many_server, many_specs),
+                    args.long_runs,
+                    args.window_s,
+                    args.dwell_s,
+                    log,
                 )
             if "memory" in parts:
-                figures += measure_memory(browser, server, args.long_runs, args.frames, log)
+                figures += measure_memory(
+                    browser, server, specs[0], args.long_runs, args.frames, log
+                )
     if "building" in parts:
         figures += measure_building(args.runs, log)
+    info["load_end"] = os.getloadavg()[0]
     return figures, info
 
 
@@ -92,6 +104,7 @@ def main(argv=None):
         print(f"bench: error: {error}", file=sys.stderr)
         return 2
     info["minutes"] = (time.monotonic() - started) / 60
+    print(f"load average {info['load']:.1f} at the start, {info['load_end']:.1f} at the end")
     print(text_table(figures))
     for figure in figures:
         for problem in figure.problems:

@@ -1,7 +1,8 @@
-"""Headless Chromium for the suite: Debian's /usr/bin/chromium driven by Playwright.
+"""Headless Chromium for the suite: Debian's Chromium with the machine's flags (devtools.chromium).
 
-Every run gets a fresh browser context, so no HTTP cache, compiled wasm or storage carries over
-from one run to the next: each load is a reader's first visit.
+Every visit gets a fresh browser context, so no HTTP cache, compiled wasm or storage carries over
+from one visit to the next: each load is a reader's first visit. The main thread is watched by
+bench/probe.js, the figures' worker by devtools/worker_probe.js.
 """
 
 import re
@@ -11,17 +12,18 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from devtools.chromium import launch
+from devtools.worker_probe import probe_workers_first
 
 from .site import BenchError
 
-EXECUTABLE = CHROMIUM
-# The test suite's flags for Debian's Chromium on these machines, plus exact memory figures.
-ARGS = [*CHROMIUM_ARGS, "--enable-precise-memory-info"]  # performance.memory, not bucketed
+# performance.memory, exact rather than bucketed.
+EXTRA_ARGS = ["--enable-precise-memory-info"]
 VIEWPORT = {"width": 1280, "height": 900}
 PROBE = (Path(__file__).with_name("probe.js")).read_text(encoding="utf-8")
 READY_TIMEOUT_MS = 120_000
-POLL_MS = 100  # never poll with requestAnimationFrame: the probe counts every frame callback
+POLL_MS = 20  # never poll with requestAnimationFrame: the probe counts every frame callback
+OUTSIDE = re.compile(r"^(https?|wss?)://")
 
 
 @contextmanager
@@ -29,9 +31,9 @@ def chromium():
     """Launch the browser; yield it; close it."""
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
-        except PlaywrightError as error:
-            raise BenchError(f"cannot start {EXECUTABLE}: {error}") from None
+            browser = launch(playwright.chromium, EXTRA_ARGS)
+        except (FileNotFoundError, PlaywrightError) as error:
+            raise BenchError(f"cannot start Chromium: {error}") from None
         try:
             yield browser
         finally:
@@ -39,9 +41,14 @@ def chromium():
 
 
 class Visit:
-    """One page in a fresh context, with the probe installed and page errors collected."""
+    """One page in a fresh context, with the probes installed and page errors collected.
 
-    def __init__(self, browser, url):
+    offline: refuse every request that is not to a file (a page opened from disk).
+    watch_worker: install the worker probe in the page's workers (the page's own worker; the
+    bare pages time their boot themselves).
+    """
+
+    def __init__(self, browser, url, offline=False, watch_worker=True):
         self.context = browser.new_context(viewport=VIEWPORT)
         self.page = self.context.new_page()
         self.errors = []
@@ -49,6 +56,10 @@ class Visit:
         self.page.on("console", self._on_console)
         self.page.on("response", self._on_response)
         self.page.add_init_script(PROBE)
+        if watch_worker:
+            probe_workers_first(self.page)
+        if offline:
+            self.page.route(OUTSIDE, lambda route: route.abort("internetdisconnected"))
         self.url = url
 
     def _on_console(self, message):
@@ -57,7 +68,7 @@ class Visit:
             self.errors.append(message.text)
 
     def _on_response(self, response):
-        # The browser asks for /favicon.ico on its own; the bare page has no icon link.
+        # The browser asks for /favicon.ico on its own; the bare pages have no icon link.
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
             self.errors.append(f"HTTP {response.status} for {response.url}")
 
@@ -69,40 +80,42 @@ class Visit:
         self.context.close()
 
     def probe(self, expression, arg=None):
-        """Evaluate a JS expression with `bench` bound to the probe's record."""
+        """Evaluate a JS function body with `bench` bound to the probe's record."""
         return self.page.evaluate(
             f"(arg) => {{ const bench = window.__pgBench; {expression} }}", arg
         )
 
     def wait_ready(self):
-        """Wait for data-state="ready" (or "error", which ends the suite); return its time in ms."""
+        """Wait until every figure is ready; return when the last became so (ms from navigation).
+
+        A figure in data-state="error" ends the suite with what the page said.
+        """
         try:
             self.page.wait_for_function(
-                "() => (window.__pgBench.states.find(([, s]) => s === 'ready' || s === 'error')"
-                " || [])[1]",
-                timeout=READY_TIMEOUT_MS,
-                polling=POLL_MS,
+                "() => window.__pgBench.ready() !== null", timeout=READY_TIMEOUT_MS, polling=POLL_MS
             )
         except PlaywrightError as error:
             raise BenchError(f"{self.url} did not become ready: {error}; {self.errors}") from None
-        time, state = self.probe(
-            "return bench.states.find(([, s]) => s === 'ready' || s === 'error');"
-        )
-        if state == "error" or self.errors:
+        ready = self.probe("return bench.ready();")
+        if ready == "error" or self.errors:
             raise BenchError(f"{self.url} failed to start: {self.errors}")
-        return time
+        return ready
 
     def first_paint(self):
-        """(first contentful paint in ms, the data-state at that moment)."""
+        """(first contentful paint in ms, whether every figure was ready by then)."""
         return self.probe(
             "const fcp = performance.getEntriesByName('first-contentful-paint')[0];"
             "if (!fcp) return [null, null];"
-            "const before = bench.states.filter(([t]) => t <= fcp.startTime);"
-            "return [fcp.startTime, before.length ? before[before.length - 1][1] : 'static'];"
+            "const ready = bench.ready();"
+            "return [fcp.startTime, typeof ready === 'number' && ready <= fcp.startTime];"
         )
 
+    def long_tasks(self):
+        """[(start, duration)] of every long task so far; None if Chromium does not report them."""
+        return self.probe("return bench.longTasks;")
+
     def wait(self, seconds):
-        """Let the page run for a while (timers keep firing in the page meanwhile)."""
+        """Let the page run for a while (its timers and worker keep running meanwhile)."""
         self.page.wait_for_timeout(seconds * 1000)
 
     def check(self):
@@ -112,7 +125,7 @@ class Visit:
 
 
 def status_count(text):
-    """The rollout count at the start of the status line, e.g. "1,234 rollouts · ..." -> 1234."""
+    """The count at the start of a status line, e.g. "1,234 rollouts · ..." -> 1234."""
     match = re.match(r"\s*([\d,]+)\s", text or "")
     if match is None:
         raise BenchError(f"the status line does not start with a count: {text!r}")

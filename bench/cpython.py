@@ -1,12 +1,15 @@
 """The references for training throughput: pgcore on this machine, outside the browser.
 
-Two CPython loops, both with the page's own settings (the data-config JSON of the built page):
-- the Trainer alone: REINFORCE rollouts and updates, nothing drawn ("pgcore on CPython");
-- the frame loop: what pgcore.browser.Widget does each animation frame (train this frame's share,
-  build and serialise the main scene; five times a second also the curve, the status line and
-  the table), back to back with no frame pacing. It is the page's work without the browser.
-And the engine's own ceiling, from the engine's bench/rollouts.py: the same Trainer workload in
-Pyodide under Node and in CPython, no browser and no frames, which bounds what any page can reach.
+Both run the figure's own settings (the data-config of the built page's figure):
+- the Trainer alone: pgcore's REINFORCE rollouts and updates, nothing drawn, trained CHUNK
+  rollouts at a time as the figure does between frames ("pgcore on CPython");
+- the host loop: pgcore.host.Host, the very code the page's worker runs, with the figure mounted
+  from the same message the page sends, told to train at the fastest speed, ticked back to back
+  as worker.js ticks it, and asked for a frame 60 times a second as the page asks after each
+  animation frame. Its rollouts are read from the status lines of the frames it answers with, as
+  the page's are. It is the worker's work without the browser and without Pyodide.
+And the engine's own ceiling, from bench/rollouts.py: the same Trainer workload in Pyodide under
+Node and in CPython, no browser and no frames.
 """
 
 import json
@@ -15,23 +18,24 @@ import shutil
 import sys
 import time
 
-from pgcore.explainer import SPEEDS, Explainer
+from pgcore.figure import CHUNK, SPEEDS
+from pgcore.host import Host
 from pgcore.reinforce import Hyperparams, Trainer
-from pgcore.settings import Settings
+from pgcore.settings import GridSettings
 from pgcore.softmax import SoftmaxPolicy
 from sitebuild.runtime import cache_dir, read_runtime_pins
 
 from . import rollouts
+from .chromium import status_count
 from .site import ROOT, BenchError
 
-TABLE_EVERY_S = 0.2  # pgcore.browser.TABLE_EVERY_MS
 FASTEST = len(SPEEDS) - 1
-PER_CALL = 64  # the largest fixed count of SPEEDS
+WANT_EVERY_S = 1 / 60  # the page wants a frame after each animation frame it painted
 
 
-def trainer_rate(config, seconds, per_call=PER_CALL):
-    """Rollouts per second of pgcore's Trainer alone, trained per_call rollouts at a time."""
-    settings = Settings.from_mapping(config)
+def trainer_rate(config, seconds):
+    """Rollouts per second of pgcore's Trainer alone on a gridworld's settings."""
+    settings = GridSettings.from_mapping(config)
     env = settings.world()
     hp = Hyperparams(
         lr=settings.lr,
@@ -41,47 +45,42 @@ def trainer_rate(config, seconds, per_call=PER_CALL):
         baseline=settings.baseline,
     )
     trainer = Trainer(env, SoftmaxPolicy(env.n_states), hp, random.Random(settings.seed))
-    return _rate(lambda: trainer.train(per_call), lambda: trainer.rollouts_done, seconds)[0]
-
-
-def frame_loop(config, seconds, speed=FASTEST):
-    """(rollouts per second, per-frame times in ms) of the page's frame work run on CPython."""
-    explainer = Explainer(Settings.from_mapping(config))
-    explainer.set_speed(speed)
-    explainer.running = True
-    frame_ms = []
-    last_table = -1.0
-
-    def frame():
-        nonlocal last_table
-        start = time.perf_counter()
-        explainer.train()
-        json.dumps(explainer.scene(), separators=(",", ":"))
-        if start - last_table >= TABLE_EVERY_S:
-            json.dumps(explainer.curve_scene(), separators=(",", ":"))
-            explainer.status()
-            explainer.table_rows()
-            explainer.readout()
-            last_table = start
-        frame_ms.append((time.perf_counter() - start) * 1000)
-
-    rate, calls = _rate(frame, lambda: explainer.trainer.rollouts_done, seconds)
-    return rate, frame_ms[-calls:]
-
-
-def _rate(work, done, seconds):
-    """Call work() for about `seconds` after a short warm-up; return (rollouts/s, calls).
-
-    done() is the running count of rollouts, so a call may train any number of them.
-    """
     warm_until = time.perf_counter() + min(1.0, seconds / 5)
     while time.perf_counter() < warm_until:
-        work()
-    calls, before, start = 0, done(), time.perf_counter()
+        trainer.train(CHUNK)
+    before, start = trainer.rollouts_done, time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds:
-        work()
-        calls += 1
-    return (done() - before) / elapsed, calls
+        trainer.train(CHUNK)
+    return (trainer.rollouts_done - before) / elapsed
+
+
+def host_rate(figure, seconds, speed=FASTEST):
+    """Rollouts per second of pgcore.host training one figure (a bench.site.FigureSpec).
+
+    The rate is read from the status lines of the frames the host sends.
+    """
+    host = Host()
+    spec = {"id": figure.id, "kind": figure.kind, "config": figure.config}
+    host.receive(json.dumps({"type": "mount", "figures": [spec], "reducedMotion": False}))
+    for event in ({"name": "speed", "value": str(speed)}, {"name": "train"}):
+        host.receive(json.dumps({"type": "event", "id": figure.id, "event": event}))
+    readings = []  # (time, count) of each status line
+    start = time.perf_counter()
+    warm_until, stop = start + min(1.0, seconds / 5), start + min(1.0, seconds / 5) + seconds
+    next_want = start
+    while (now := time.perf_counter()) < stop:
+        wanted = now >= next_want
+        if wanted:
+            host.receive('{"type": "want"}')
+            next_want += WANT_EVERY_S
+        out = host.tick(now * 1000)
+        status = out and json.loads(out)["frames"].get(figure.id, {}).get("text", {}).get("status")
+        if status and now >= warm_until:
+            readings.append((now, status_count(status)))
+    if len(readings) < 2:
+        raise BenchError(f"the CPython host sent {len(readings)} status lines in {seconds} s")
+    (t0, first), (t1, last) = readings[0], readings[-1]
+    return (last - first) / (t1 - t0)
 
 
 def engine_rates(repeats=3, count=20_000):

@@ -11,31 +11,49 @@ from .table import markdown_table
 ANALYSIS = Path(__file__).with_name("ANALYSIS.md")
 
 METHOD = """\
-How each figure is measured (headless Chromium, the built site served from 127.0.0.1, a fresh
-browser context per run so every load is a first visit):
+How each figure is measured (headless Chromium, the built site served from 127.0.0.1 by Python's
+http.server, a fresh browser context per visit so every load is a first visit):
 
-1. **Time to interactive**: from navigation start to the widget's `data-state="ready"`, against
-   a bare page in the same run that loads the same vendored Pyodide runtime and lock file and runs
-   `1+1`; the two are loaded back to back in alternating order, and the ratio is the median of
-   the per-run ratios.
-2. **First contentful paint** of the page opened at its figure (`index.html#figure`), from the
-   Paint Timing API; a run whose first paint came after `data-state="ready"` fails the figure.
-3. **Training throughput**: the status line's rollout count over the fast window, while
-   training at the fastest speed, against pgcore's `Trainer` on CPython with the page's
-   settings, measured right after in the same run; and against the CPython frame loop (what a
-   frame of the page does in Python, back to back without frame pacing).
-4. **Frame budget**: time inside the requestAnimationFrame callbacks per frame (Python's frame
-   and the canvas drawing) over a window of training at the default speed (8 rollouts per frame)
-   and at the fastest; late frames are those more than 1.5 vsync periods after the previous one;
-   long tasks (> 50 ms, Long Tasks API) are counted from `ready` to the end of the visit.
-5. **Memory**: after a warm-up through the three modes, 10,000 frames of training with a mode
-   switch every 500 frames; JS heap (`performance.memory`, precise) and Pyodide's wasm memory,
-   each after Python's `gc.collect()` and two full JS collections, before and after.
-6. **Page weight**: bytes of every file the server sent for the first load, raw and gzipped at
-   level 6, split into the Pyodide runtime (`pyodide/<version>/`) and our own files.
-7. **Build**: `python build.py` in a fresh interpreter into a new folder with only the runtime
-   cached (the wheel is built), and with the wheel cached too; a rebuild under `--serve` after
-   appending one line to a copy of the article, as the server reports it, and from the edit.
+1. **Time to interactive**: from navigation start to every figure's `data-state="ready"`,
+   against a bare page in the same run that boots the same pinned runtime in a module Web Worker
+   with Pyodide's standard `loadPyodide({indexURL})` from the runtime's raw files, and runs
+   `1+1`. The raw files, not the page's packs: the packs are the page's choice (for pages opened
+   from disk), so their cost is counted against the page. Also against a bare page booting the
+   runtime on the main thread (the old design). The three are loaded back to back in an order
+   that rotates from run to run; a ratio is the median of the per-run ratios. The boot's steps
+   (from the worker probe: worker created, loadPyodide called, resolved, ready) are shown for
+   the page with the bare worker's as reference.
+2. **The main thread during the boot**: total blocking time is the sum over long tasks (Long
+   Tasks API, observed from before any page script) that start before ready of their time beyond
+   50 ms. In another visit a reader clicks the policy table's `<summary>` every 250 ms until
+   ready; an answer is the time from the click event's timestamp to the `<details>`' `toggle`
+   event, and a run's value is its slowest answer; Event Timing's input-to-next-paint is beside
+   it (Chromium reports none under 16 ms).
+3. **First contentful paint** of the article opened at its figure, from the Paint Timing API.
+4. **From disk**: the article opened as `file://` with every network request refused; time to
+   ready against the served page of the same run, and its total blocking time.
+5. **Training throughput**: the rollouts counted by the figure's status line per second while
+   training at the fastest (unpaced) speed, against pgcore's `Trainer` on CPython with the
+   figure's settings, and against `pgcore.host` on CPython (the worker's own code, ticked back to
+   back and asked for a frame 60 times a second), both right after in the same run; and the
+   engine alone in Pyodide under Node against CPython (`bench/rollouts.py`).
+6. **Frame work**: time inside the page's requestAnimationFrame callbacks per frame (where
+   `loader.js` applies the newest frame of each figure and `painter.js` draws) over a window of
+   training at the default speed and at the fastest; late frames are those more than 1.5 vsync
+   periods after the previous one.
+7. **Long tasks after ready**: the figure trains at every step of the speed slider in every mode
+   (1.5 s each), on the article and on the bench's page of four figures (bench/content/: two
+   gridworlds, a Gaussian, the explainer), every figure training.
+8. **Memory**: after a warm-up through the three modes at the fastest speed, 10,000 frames with
+   a mode switch every 500; the page's JS heap (`performance.memory`, precise, after two full
+   collections) and the worker's wasm memory and Python object count (after `gc.collect()`).
+9. **Bytes**: every file the server sent for the first load, raw and gzipped at level 6: ours
+   (HTML, CSS, scripts, icon), and the runtime's and wheel's packs; beside them the runtime's raw
+   files as the bare worker page loads them.
+10. **Build**: `python build.py` in a fresh interpreter into a new folder with only the runtime
+   in the cache (packs made, wheel built), with the packs cached too, and with everything cached;
+   a rebuild under `--serve` after appending one line to a copy of the article, as the server
+   reports it, and from the edit.
 """
 
 
@@ -88,10 +106,12 @@ shared and noisy. It prints this table and exits 1 when a target is missed.
 
 Run of {info["date"]} at commit {info["commit"]}: {info["cores"]} cores ({info["cpu"]}),
 {info["memory_gib"]:.0f} GiB memory, Chromium {info.get("chromium", "?")} headless, Python
-{info["python"]}; load average {info["load"]:.1f} at the start (the machine is shared). Medians
-over {args.runs} runs ({args.long_runs} for training and memory); min and max show the spread.
-A target applies to the median, or to the median of the per-run ratios, except where it says
-"every run": no run may have a long task after ready or grow memory past the limit. {verdict}
+{info["python"]}; load average {info["load"]:.1f} at the start and {info["load_end"]:.1f} at the
+end (the machine is shared). Medians over {args.runs} runs ({args.long_runs} for training and
+memory); min and max show the spread. A target applies to the median, or to the median of the
+per-run ratios, except where it says "every run": no run may have a long task after ready or
+grow memory past the limit. A row without a target fails when a run broke a condition (listed
+under the table). {verdict}
 
 {markdown_table(figures)}
 
