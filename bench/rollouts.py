@@ -1,6 +1,6 @@
 """Benchmark: REINFORCE rollouts per second on CPython and in Pyodide under Node, and their ratio.
 
-The same snippet runs in a fresh CPython and, through tests/pyodide_node.mjs, in Pyodide on this
+The same snippet runs in a fresh CPython and, through devtools/pyodide_node.mjs, in Pyodide on this
 checkout's pgcore. Workloads, on the default 3x3 world with a uniform policy (lr = 0 keeps it
 uniform, so every repeat plays statistically the same episodes, ~6 steps each):
 
@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DRIVER = ROOT / "tests" / "pyodide_node.mjs"
+DRIVER = ROOT / "devtools" / "pyodide_node.mjs"
 FALLBACK = Path("/tmp/pyo/package")
 TARGET_RATIO = 0.5
 

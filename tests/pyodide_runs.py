@@ -1,7 +1,7 @@
 """Run the same Python in real Pyodide under Node and in CPython, and compare what they print.
 
 The page runs pgcore in Pyodide 314 (Python 3.14, WebAssembly); the tests run it on CPython. A
-snippet prints JSON; tests/pyodide_node.mjs runs it in Pyodide on this checkout's pgcore, a
+snippet prints JSON; devtools/pyodide_node.mjs runs it in Pyodide on this checkout's pgcore, a
 fresh CPython runs it too, and run_in_both returns both results for assert_same to compare
 (libm may differ in the last bit; sampled paths must not).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DRIVER = ROOT / "tests" / "pyodide_node.mjs"
+DRIVER = ROOT / "devtools" / "pyodide_node.mjs"
 
 
 def pyodide_runtime():

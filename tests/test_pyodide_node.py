@@ -1,7 +1,7 @@
 """The same seeded training gives the same numbers on CPython and in real Pyodide under Node.
 
 The page runs pgcore in Pyodide 314 (Python 3.14, WebAssembly); the tests run it on CPython.
-One snippet trains both modes from fixed seeds and prints JSON; tests/pyodide_node.mjs runs it
+One snippet trains both modes from fixed seeds and prints JSON; devtools/pyodide_node.mjs runs it
 in Pyodide on this checkout's pgcore sources, a fresh CPython runs it too, and every number
 must agree to 1e-9 relative (libm may differ in the last bit; sampled paths must not).
 """

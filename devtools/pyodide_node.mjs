@@ -1,8 +1,8 @@
 // Run a Python script in real Pyodide under Node, with this checkout's pgcore importable.
 //
-// usage: node tests/pyodide_node.mjs <pyodide_dir> <pgcore_dir> < script.py
+// usage: node devtools/pyodide_node.mjs <pyodide_dir> <pgcore_dir> < script.py
 // The script's stdout goes to stdout; a Python exception prints its traceback to stderr and
-// exits with status 1. Used by tests/test_pyodide_node.py and bench/rollouts.py.
+// exits with status 1. Used by tests/pyodide_runs.py and bench/rollouts.py.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
