@@ -28,6 +28,7 @@ from .figures import make_figure
 from .share import PageLink
 
 SLICE_S = 0.012  # training between two looks at the page's messages, at the fastest speed
+FRAME_S = 1 / 60  # an animation frame: the pace of paced training when a frame shows no news
 # Frame parts sent whole whenever a figure includes them: a figure includes its controls only
 # when it must set them (the reader may have changed them since), and its resume state.
 EVERY_TIME = ("controls", "resume")
@@ -42,6 +43,8 @@ class Host:
         self.failed = {}  # id -> message, for figures that raised
         self.reported = set()
         self.wanted = False
+        self.pacing = False  # the last tick found a figure that moved but had nothing new
+        self.last_look = 0.0  # when it did, in seconds
         self.link = PageLink()
         self.notes = {}  # id -> what the figure's note says (about the link it came with)
 
@@ -95,21 +98,22 @@ class Host:
                     self._guard(figure_id, lambda f=figure, e=event: f.handle(e))
 
     def tick(self, now_ms):
-        """Train what is due; return the frames message when the page wants one and has news."""
+        """Answer the page if it wants a frame and there is news; else train what trains freely.
+
+        A frame goes out before any free training, so the page never waits for a slice; the
+        worker ticks again at once (wake_in) and the slice follows.
+        """
         now = now_ms / 1000
         live = [(i, f) for i, f in self.figures.items() if i not in self.failed]
+        frames, link, self.pacing = {}, None, False
         if self.wanted:
             for figure_id, figure in live:
                 self._guard(figure_id, lambda figure=figure: figure.advance(now))
-        free = [(i, f) for i, f in live if i not in self.failed and f.trains_freely()]
-        for figure_id, figure in free:
-            self._guard(figure_id, lambda figure=figure: figure.train_for(SLICE_S / len(free)))
-        frames = {}
-        if self.wanted:
             link = self.link.update(dict(live))
             for figure_id, figure in live:
                 frame = {}
                 if figure_id not in self.failed and figure.dirty(now):
+                    self.pacing = True
                     frame = self._guard(figure_id, lambda figure=figure: figure.frame(now)) or {}
                 frame = self._page_parts(figure_id, frame)
                 news = self._news(figure_id, frame)
@@ -117,11 +121,16 @@ class Host:
                     frames[figure_id] = news
         errors = {i: m for i, m in self.failed.items() if i not in self.reported}
         self.reported |= errors.keys()
-        if not frames and not errors:
-            return None
-        if frames:
-            self.wanted = False
-        return _message(frames, errors, link)
+        if frames or errors:
+            self.wanted = self.wanted and not frames
+            return _message(frames, errors, link)
+        # Nothing to show yet. A figure that moved (trained at its paced speed, say) but drew
+        # the same picture still owes the page its next frame: wake_in paces the next look.
+        self.last_look = now
+        free = [(i, f) for i, f in live if i not in self.failed and f.trains_freely()]
+        for figure_id, figure in free:
+            self._guard(figure_id, lambda figure=figure: figure.train_for(SLICE_S / len(free)))
+        return None
 
     def _page_parts(self, figure_id, frame):
         """Add what the host shows in every figure: its note, its Copy link button's words."""
@@ -139,6 +148,8 @@ class Host:
         if self.wanted and any(f.dirty(now) for f in live):
             return 0
         waits = [w for w in (f.wake_in(now) for f in live) if w is not None]
+        if self.wanted and self.pacing:  # the page waits on a figure that moved: next frame
+            waits.append(max(self.last_look + FRAME_S - now, 0.0))
         return min(waits) * 1000 if waits else -1
 
     def _news(self, figure_id, frame):

@@ -63,8 +63,44 @@ def test_the_fastest_speed_trains_between_frames_and_asks_to_be_woken_at_once():
         host.tick(now)  # no want: these ticks only train
     figure = host.figures["f0"]
     assert figure.learning.done > 0
+    done = figure.learning.done
     frame = want(host, 100)["frames"]["f0"]
-    assert frame["text"]["status"].startswith(f"{figure.learning.done:,} rollouts")
+    assert figure.learning.done == done, "the page's frame goes out before the next slice"
+    assert frame["text"]["status"].startswith(f"{done:,} rollouts")
+    assert host.wake_in(100) == 0 and host.tick(101) is None and figure.learning.done > done
+
+
+def run_page(host, seconds, paint_ms=1000 / 60):
+    """Play the page and the worker for `seconds` of simulated time; return the frames sent.
+
+    The worker ticks when a message comes and when wake_in says; the page, given a frame,
+    paints it and wants the next one a vsync later. Ends early if both would wait forever.
+    """
+    end, frames = seconds * 1000, 0
+    next_want, next_wake = 0.0, float("inf")
+    while min(next_want, next_wake) < end:
+        now = min(next_want, next_wake)
+        if now == next_want:
+            host.receive('{"type": "want"}')
+            next_want = float("inf")
+        if host.tick(now) is not None:
+            frames += 1
+            next_want = now + paint_ms
+        wait = host.wake_in(now)
+        next_wake = now + wait if wait >= 0 else float("inf")
+        if next_want == next_wake == float("inf"):
+            break  # nothing will ever tick again
+    return frames
+
+
+def test_paced_training_goes_on_when_a_frame_shows_nothing_new():
+    # A settled policy draws the same canvas frame after frame; the status line changes only at
+    # each refresh. Training at 8 rollouts per frame must not wait for the reader to touch it.
+    host = mount(("gridworld", {"seed": 3}))
+    event(host, "f0", "train")
+    run_page(host, 30)
+    figure = host.figures["f0"]
+    assert figure.learning.done >= 0.9 * 8 * 60 * 30, figure.learning.done
 
 
 def test_an_idle_host_sleeps_and_reduced_motion_wakes_it_on_time():
