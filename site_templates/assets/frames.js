@@ -87,6 +87,11 @@
   // Apply one frame (or several merged) to the figure's root element.
   function apply(root, frame) {
     var enabled = root.getAttribute("data-state") === "ready";
+    // Canvases first: drawing reads their sizes, which the text and tables below would make
+    // the browser lay out again before it could answer.
+    each(frame.scenes, function (slot, scene) {
+      slots(root, slot).forEach(function (canvas) { window.pgPainter.paint(canvas, scene); });
+    });
     each(frame.root, function (name, value) { root.setAttribute("data-" + name, value); });
     each(frame.text, function (slot, text) {
       slots(root, slot).forEach(function (el) { if (el.textContent !== text) { el.textContent = text; } });
@@ -99,9 +104,6 @@
     });
     each(frame.tables, function (slot, rows) {
       slots(root, slot).forEach(function (table) { setRows(table, rows, enabled); });
-    });
-    each(frame.scenes, function (slot, scene) {
-      slots(root, slot).forEach(function (canvas) { window.pgPainter.paint(canvas, scene); });
     });
   }
 

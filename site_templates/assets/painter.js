@@ -28,9 +28,30 @@
     return cached;
   }
 
+  // Each canvas's width in CSS pixels, kept by a ResizeObserver: reading clientWidth while
+  // painting would force a layout on every frame, right after the frame's text was written.
+  var widths = new WeakMap(); // canvas -> CSS width
+  var sizes = typeof ResizeObserver === "function" ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var canvas = entry.target, before = widths.get(canvas);
+      widths.set(canvas, entry.contentRect.width);
+      var scene = lastScene.get(canvas);
+      if (scene && before !== entry.contentRect.width) { render(canvas, scene); }
+    });
+  }) : null;
+
+  function widthOf(canvas) {
+    if (!widths.has(canvas)) {
+      widths.set(canvas, canvas.clientWidth); // once; the observer keeps it from then on
+      if (sizes) { sizes.observe(canvas); } else { widths.delete(canvas); }
+      return canvas.clientWidth;
+    }
+    return widths.get(canvas);
+  }
+
   function fitToBox(canvas, scene) {
     var ratio = window.devicePixelRatio || 1;
-    var width = canvas.clientWidth || scene.width;
+    var width = widthOf(canvas) || scene.width;
     var height = (width * scene.height) / scene.width;
     var w = Math.round(width * ratio), h = Math.round(height * ratio);
     if (canvas.width !== w || canvas.height !== h) {
@@ -115,7 +136,7 @@
   // A point of the canvas's box (CSS pixels) in the coordinates of the scene it shows.
   function toScene(canvas, x, y) {
     var scene = lastScene.get(canvas);
-    var scale = scene ? scene.width / Math.max(canvas.clientWidth, 1) : 1;
+    var scale = scene ? scene.width / Math.max(widthOf(canvas), 1) : 1;
     return { x: x * scale, y: y * scale };
   }
 
