@@ -48,16 +48,11 @@ READING = """() => [
 ]"""
 
 
-def watch_workers(page):
-    """Install the probe in every worker the page starts, before its Python does."""
-    page.on("worker", lambda worker: worker.evaluate(PROBE))
-
-
 def probe_workers_first(page):
     """Install the probe in every classic worker the page starts, before the worker's script.
 
-    Unlike watch_workers, this cannot lose the race with a worker that starts Pyodide before
-    Playwright's "worker" event has been handled (seen on a loaded machine: the probe then finds
+    Installing it from Playwright's "worker" event instead loses the race with a worker that
+    starts Pyodide before the event is handled (seen on a loaded machine: the probe then finds
     loadPyodide already defined). Call it before the page is opened.
     """
     page.add_init_script(PROBE_FIRST % json.dumps(PROBE))

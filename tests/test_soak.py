@@ -21,7 +21,7 @@ import pytest
 from conftest import READY
 
 from devtools.chromium import launch
-from devtools.worker_probe import watch_workers, worker_reading
+from devtools.worker_probe import probe_workers_first, worker_reading
 from pgcore.algorithms import ALGORITHMS
 
 pytestmark = pytest.mark.e2e
@@ -44,7 +44,7 @@ def soak_page(browser):
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    watch_workers(page)
+    probe_workers_first(page)
     yield page, errors
     chromium.close()
 
