@@ -2,7 +2,8 @@
 
 Builds the article and the bench's four-figure page once with the real build.py into a
 temporary folder, serves them on 127.0.0.1, measures every figure against its reference in this
-one run, prints the table with the machine's load average and writes it to bench/RESULTS.md.
+one run (the race on the article; a five-volume series of the bench's own in bench/series.py),
+prints the table with the machine's load average and writes it to bench/RESULTS.md.
 Exits 1 when a target is missed, so it can gate a change; it is not a test.
 """
 
@@ -17,12 +18,14 @@ from .building import measure_building
 from .chromium import chromium
 from .loading import measure_loading
 from .memory import measure_memory
+from .race import measure_race
 from .report import machine, write_results
+from .series import measure_series
 from .site import BenchError, build_sites, page_figures, servers
 from .table import text_table
 from .training import measure_training
 
-PARTS = ("loading", "training", "memory", "building")
+PARTS = ("loading", "training", "race", "memory", "building", "series")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
@@ -84,12 +87,16 @@ def measure(args):
                     args.dwell_s,
                     log,
                 )
+            if "race" in parts:
+                figures += measure_race(browser, server, specs, args.long_runs, log)
             if "memory" in parts:
                 figures += measure_memory(
                     browser, server, specs[0], args.long_runs, args.frames, log
                 )
     if "building" in parts:
         figures += measure_building(args.runs, log)
+    if "series" in parts:
+        figures += measure_series(args.runs, log)
     info["load_end"] = os.getloadavg()[0]
     return figures, info
 

@@ -1,7 +1,7 @@
 """The references for training throughput: pgcore on this machine, outside the browser.
 
 Both run the figure's own settings (the data-config of the built page's figure):
-- the Trainer alone: pgcore's REINFORCE rollouts and updates, nothing drawn, trained CHUNK
+- the learner alone: the figure's algorithm (pgcore.algorithms), nothing drawn, trained CHUNK
   rollouts at a time as the figure does between frames ("pgcore on CPython");
 - the host loop: pgcore.host.Host, the very code the page's worker runs, with the figure mounted
   from the same message the page sends, told to train at the fastest speed, ticked back to back
@@ -18,9 +18,10 @@ import shutil
 import sys
 import time
 
+from pgcore.algorithms import make_learner
 from pgcore.figure import CHUNK, SPEEDS
 from pgcore.host import Host
-from pgcore.reinforce import Hyperparams, Trainer
+from pgcore.hyperparams import Hyperparams
 from pgcore.settings import GridSettings
 from pgcore.softmax import SoftmaxPolicy
 from sitebuild.runtime import cache_dir, read_runtime_pins
@@ -34,7 +35,8 @@ WANT_EVERY_S = 1 / 60  # the page wants a frame after each animation frame it pa
 
 
 def trainer_rate(config, seconds):
-    """Rollouts per second of pgcore's Trainer alone on a gridworld's settings."""
+    """Rollouts per second of the figure's learner alone (its algorithm, pgcore.algorithms) on a
+    gridworld's settings: the work of training, nothing drawn."""
     settings = GridSettings.from_mapping(config)
     env = settings.world()
     hp = Hyperparams(
@@ -42,16 +44,20 @@ def trainer_rate(config, seconds):
         batch_size=settings.batch_size,
         gamma=settings.gamma,
         reward_to_go=True,
-        baseline=settings.baseline,
+        advantage="gae",
+        lam=settings.lam,
+        clip_eps=settings.clip_eps,
+        epochs=settings.epochs,
     )
-    trainer = Trainer(env, SoftmaxPolicy(env.n_states), hp, random.Random(settings.seed))
+    policy = SoftmaxPolicy(env.n_states)
+    learner = make_learner(settings.algorithm, env, policy, hp, random.Random(settings.seed))
     warm_until = time.perf_counter() + min(1.0, seconds / 5)
     while time.perf_counter() < warm_until:
-        trainer.train(CHUNK)
-    before, start = trainer.rollouts_done, time.perf_counter()
+        learner.train(CHUNK)
+    before, start = learner.rollouts_done, time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds:
-        trainer.train(CHUNK)
-    return (trainer.rollouts_done - before) / elapsed
+        learner.train(CHUNK)
+    return (learner.rollouts_done - before) / elapsed
 
 
 def host_rate(figure, seconds, speed=FASTEST):

@@ -4,7 +4,9 @@ Each run makes five first visits. Three, back to back in an order that rotates f
 so none always gets the warmer machine: the article, the bare page booting the runtime in a
 worker and the bare page booting it on the main thread (bench/site.py). Then the article again,
 with a reader clicking the policy table's <summary> every CLICK_EVERY_S until the figure is
-ready; and the article opened from disk (file://) with every request to the network refused.
+ready; the article opened from disk (file://) with every request to the network refused; and, if
+the article has a code figure, the article once more, scrolled to it when ready: what the
+editor costs, fetched only then.
 
 The article is opened at its first figure (index.html#<id>), so the first paint is the paint a
 reader sees the figure in. Total blocking time is the sum, over the long tasks (Long Tasks API,
@@ -64,6 +66,11 @@ def measure_loading(browser, server, site, figures, runs, log):
         )
     }
 
+    editor = Figure(
+        "code editor, loaded on demand (gzip)", "KB", target=Target("median", "<=", 130)
+    )
+    code = next((figure for figure in figures if figure.kind == "code"), None)
+
     for run in range(runs):
         visits = {}
         for which in PAGES[run % 3 :] + PAGES[: run % 3]:
@@ -86,6 +93,10 @@ def measure_loading(browser, server, site, figures, runs, log):
         tbt_main.values.append(main["blocking"])
         for key, total in weigh(page["sent"], server.folder).items():
             weights[key].values.append(total / 1024)
+        if any("/editor." in path for path, _ in page["sent"]):
+            weights["ours", "gzip"].problems.append(f"run {run + 1}: the first load got the editor")
+        if code is not None:
+            editor.values.append(editor_on_demand(browser, server, code) / 1024)
         runtime = [path for path, _ in bare["sent"] if path.startswith("/" + REFERENCE_RUNTIME)]
         files = [Path(server.folder) / path.lstrip("/") for path in runtime]
         weights["bare", "raw"].values.append(sum(f.stat().st_size for f in files) / 1024)
@@ -120,9 +131,11 @@ def measure_loading(browser, server, site, figures, runs, log):
             f"clicks answered in at most {slowest or 0:.0f} ms; first paint {paint or 0:.0f} ms; "
             f"from disk {offline['ready']:.0f} ms, blocking {offline['blocking']:.0f} ms"
         )
-    return [tti, tti_main, *steps, tbt, tbt_main, click, click_paint, fcp, disk, tbt_disk] + list(
-        weights.values()
-    )
+    loaded = [editor] if code is not None else []
+    return [tti, tti_main, *steps, tbt, tbt_main, click, click_paint, fcp, disk, tbt_disk] + [
+        *weights.values(),
+        *loaded,
+    ]
 
 
 def load(browser, url, is_page, offline=False):
@@ -140,6 +153,20 @@ def load(browser, url, is_page, offline=False):
             result["steps"] = (created, called - created, resolved - called, ready - resolved)
         visit.check()
     return result
+
+
+def editor_on_demand(browser, server, code):
+    """Gzipped bytes of our own files the page fetches when the reader reaches the code figure
+    (the editor's script, loaded then and not before)."""
+    with Visit(browser, server.url("index.html")) as visit:
+        visit.wait_ready()
+        visit.wait(1)
+        server.sent.clear()
+        visit.page.locator(f"#{code.id}").scroll_into_view_if_needed()
+        visit.page.locator(f"#{code.id} .cm-editor").wait_for()
+        visit.wait(0.5)
+        visit.check()
+        return weigh(list(server.sent), server.folder)["ours", "gzip"]
 
 
 def blocking(tasks, ready):

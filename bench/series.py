@@ -1,16 +1,18 @@
 """A series: how long an author waits for build.py on a site of five articles, and for --serve.
 
-The site is the tests' series fixture (tests/fixtures/series: five articles, four figures, a
-contents page, a feed, a sitemap and six sharing cards), copied with the project's code into a
-temporary folder; the real content/ is never touched.
+The series is the bench's own (write_series): five volumes, each the bench's four-figure article
+(bench/content/policy-gradients.md: two gridworlds, a Gaussian and the explainer's figure) under
+its own title, volume and date, linking to the first volume; a site.toml with a base URL, so the
+build makes the contents page, the feed, the sitemap and six sharing cards. It is written with a
+copy of the project's code into a temporary folder; content/ and the tests are never touched.
 
 - Cold: `python build.py` in a fresh interpreter into a folder that does not exist yet, with a
   cache that holds the verified runtime, its packs and the pgcore wheel (what every build of an
   author's checkout has) but no sharing cards, so all six are drawn. Beside it: the same with the
   cards cached too (the usual rebuild), and `build.py --check`.
-- Rebuild: `build.py --serve` on the copy; one paragraph is added to an article's prose and the
-  server's own "built in N ms" line is read (a rebuild renders only the pages whose inputs
-  changed: that article's page and the contents page).
+- Rebuild: `build.py --serve` on the copy; one paragraph is added to the home article's prose
+  and the server's own "built in N ms" line is read (a rebuild renders only the pages whose
+  inputs changed: that article's page and the contents page).
 - Edit to page: the same edit with the article open in headless Chromium, its figure training;
   from the moment before the file is written to the moment the new paragraph is in the page (the
   page's own clock, both wall-clock milliseconds), with the server's polling of the sources and
@@ -35,12 +37,12 @@ from devtools.chromium import launch
 from devtools.project import ROOT, copy_project
 from sitebuild.runtime import cache_dir, read_runtime_pins
 
-from .site import BenchError
+from .site import BENCH_CONTENT, BenchError
 from .table import Figure, Target, text_table
 
-FIXTURE = ROOT / "tests" / "fixtures" / "series" / "content"
-ARTICLE = Path("content") / "policy-gradients.md"  # the fixture's home page, with a figure
-SECTION = "## Further\n"
+VOLUMES = 5
+ARTICLE = Path("content") / "volume-1.md"  # the home page, the one edited under --serve
+SECTION = "## A Gaussian\n"  # the new paragraph goes under this heading
 BUILT = re.compile(r"built in (\d+) ms")
 # Note on the page's clock when the new paragraph shows: body's children are what the prose swap
 # replaces, so only their replacement is looked at (the training figure changes the DOM often).
@@ -70,7 +72,7 @@ def measure_series(runs, log):
     )
     with tempfile.TemporaryDirectory(prefix="pgbench-series-") as scratch:
         scratch = Path(scratch)
-        project = copy_project(scratch / "project", FIXTURE)
+        project = copy_project(scratch / "project", write_series(scratch / "series"))
         warm = built_cache(scratch / "cache-warm", project)
         for run in range(runs):
             cache = linked_cache(warm, scratch / f"cache-{run}")
@@ -86,6 +88,26 @@ def measure_series(runs, log):
         with DevServer(project, env) as server:
             edit_and_watch(project, server, runs, rebuild, swapped, log)
     return [cold, cards, check, rebuild, swapped]
+
+
+def write_series(content):
+    """Write the bench's series of VOLUMES articles into the folder content; return it."""
+    front, body = BENCH_CONTENT.joinpath("policy-gradients.md").read_text("utf-8").split("+++")[1:]
+    front = "\n".join(line for line in front.splitlines() if not line.startswith("title ="))
+    content.mkdir(parents=True)
+    content.joinpath("site.toml").write_text(
+        'name = "bench.series"\nseries = "The bench\'s series"\n'
+        'base_url = "https://bench.invalid/series/"\nhome = "volume-1"\n',
+        encoding="utf-8",
+    )
+    for number in range(1, VOLUMES + 1):
+        head = f'title = "Volume {number}: four figures at once"\nvolume = {number}\n'
+        head += f"date = 2026-11-{10 + number:02d}{front}"
+        see = "\n\nThe first volume has the same figures: [two grids](volume-1.md#two-grids).\n"
+        content.joinpath(f"volume-{number}.md").write_text(
+            f"+++\n{head.strip()}\n+++{body.rstrip()}{see}", encoding="utf-8"
+        )
+    return content
 
 
 def built_cache(folder, project):
