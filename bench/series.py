@@ -23,13 +23,10 @@ Call measure_series(runs, log) from bench/__main__.py (it returns bench.table Fi
 """
 
 import os
-import queue
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -37,13 +34,13 @@ from devtools.chromium import launch
 from devtools.project import ROOT, copy_project
 from sitebuild.runtime import cache_dir, read_runtime_pins
 
+from .building import DevServer
 from .site import BENCH_CONTENT, BenchError
 from .table import Figure, Target, text_table
 
 VOLUMES = 5
 ARTICLE = Path("content") / "volume-1.md"  # the home page, the one edited under --serve
 SECTION = "## A Gaussian\n"  # the new paragraph goes under this heading
-BUILT = re.compile(r"built in (\d+) ms")
 # Note on the page's clock when the new paragraph shows: body's children are what the prose swap
 # replaces, so only their replacement is looked at (the training figure changes the DOM often).
 WATCH = """marker => {
@@ -177,55 +174,6 @@ def edit_and_watch(project, server, runs, rebuild, swapped, log):
         finally:
             browser.close()
             article.write_text(original, encoding="utf-8")
-
-
-class DevServer:
-    """`build.py --serve --port 0` of the project, its output read line by line."""
-
-    def __init__(self, project, env):
-        self.command = [sys.executable, "-u", str(project / "build.py"), "--serve", "--port", "0"]
-        self.env, self.lines, self.url = env, queue.Queue(), None
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            self.command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        line = self._expect(lambda line: "serving http://" in line, 120)
-        self.url = re.search(r"(http://\S+/)", line).group(1)
-        return self
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def _expect(self, wanted, timeout):
-        """Return the first line for which wanted(line) holds; raise on an error or timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise BenchError(f"build.py --serve said nothing useful for {timeout} s") from None
-            if line is None:
-                raise BenchError(f"build.py --serve exited with {self.process.wait()}")
-            if line.startswith("build.py: error") or "Traceback" in line:
-                raise BenchError(f"build.py --serve reported: {line}")
-            if wanted(line):
-                return line
-
-    def next_build(self):
-        """Wait for the next "built in N ms" line; return N."""
-        return float(BUILT.search(self._expect(BUILT.search, 60)).group(1))
 
 
 def main(argv=None):

@@ -7,8 +7,8 @@ encoded and, where that pays, gzipped, in `self.pgRuntimePack[name]`. Served, th
 the same scripts; the worker checks every file against its sha256 before using it, so one path,
 verified the same way, serves both.
 
-Packs of the pinned runtime are made once and kept in the cache beside it (gzip at level 9 of
-13 MB takes seconds), each with a sidecar holding its own sha256, which the write stage checks
+Packs of the pinned runtime are made once and kept in the cache beside it (gzip of 13 MB takes
+a good part of a second), each with a sidecar holding its own sha256, which the write stage checks
 as it copies the pack into the site (write.Verified).
 """
 
@@ -22,12 +22,17 @@ from .write import Verified
 
 # Text and wasm shrink well under gzip; the standard library is a zip already.
 GZIPPED = (".js", ".mjs", ".wasm", ".json")
+# Level 6 makes the runtime's packs in half the time of level 9 (0.4 s against 0.9 s here), for
+# 0.5 % more bytes. FORMAT names the packs' recipe in the cache, so a change of it is never
+# mixed with packs made the old way.
+GZIP_LEVEL = 6
+FORMAT = f"gz{GZIP_LEVEL}"
 
 
 def make_pack(name, data):
     """Return the classic script that carries file `name` with contents `data`."""
     packed = name.endswith(GZIPPED)
-    payload = gzip.compress(data, compresslevel=9, mtime=0) if packed else data
+    payload = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if packed else data
     record = {"gzip": packed, "b64": base64.b64encode(payload).decode("ascii")}
     return (
         f"// {name} for the figures' worker (see site_templates/assets/worker.js)\n"
@@ -39,7 +44,7 @@ def make_pack(name, data):
 def cached_pack(runtime_file, sha256, cache):
     """Return the pack of a pinned runtime file, made once into the cache, as a file to verify."""
     folder = Path(cache) / "packs"
-    pack = folder / f"{runtime_file.name}.{sha256[:16]}.js"
+    pack = folder / f"{runtime_file.name}.{sha256[:16]}.{FORMAT}.js"
     sidecar = pack.with_suffix(".sha256")
     if not (pack.is_file() and sidecar.is_file()):
         data = make_pack(runtime_file.name, runtime_file.read_bytes())
