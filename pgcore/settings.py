@@ -58,10 +58,7 @@ class GridSettings(SettingsBase):
     def check(self):
         """Check ranges, then that the cells describe a world the figure can run."""
         super().check()
-        try:
-            self.world()
-        except ValueError as error:
-            raise SettingsError(_world_key(str(error)), str(error)) from None
+        _checked_world(self)
 
     def world(self):
         """Build the gridworld these settings describe."""
@@ -126,10 +123,7 @@ class CloudSettings(SettingsBase):
     def check(self):
         """Check ranges, the world, and that the cloud's cell is one where actions are taken."""
         super().check()
-        try:
-            env = self.world()
-        except ValueError as error:
-            raise SettingsError(_world_key(str(error)), str(error)) from None
+        env = _checked_world(self)
         if self.cell is not None:
             row, col = self.cell
             if not (0 <= row < self.rows and 0 <= col < self.cols):
@@ -137,18 +131,7 @@ class CloudSettings(SettingsBase):
             if env.role(self.cell) in ("goal", "pit", "wall"):
                 raise SettingsError("cell", f"{list(self.cell)} is the {env.role(self.cell)}")
 
-    def world(self):
-        """Build the gridworld these settings describe."""
-        return GridWorld(
-            rows=self.rows,
-            cols=self.cols,
-            goal=self.goal,
-            pit=self.pit,
-            start=self.start,
-            walls=self.walls,
-            max_steps=self.max_steps,
-            step_reward=self.step_reward,
-        )
+    world = GridSettings.world
 
 
 BUDGET_STEP = 100  # the budget slider's step, in rollouts per seed
@@ -185,10 +168,7 @@ class RaceSettings(SettingsBase):
     def check(self):
         """Check ranges, the world, the algorithms and the budget's step."""
         super().check()
-        try:
-            self.world()
-        except ValueError as error:
-            raise SettingsError(_world_key(str(error)), str(error)) from None
+        _checked_world(self)
         unknown = [name for name in self.algorithms if name not in ALGORITHMS]
         if unknown or not self.algorithms or len(set(self.algorithms)) < len(self.algorithms):
             raise SettingsError(
@@ -198,6 +178,14 @@ class RaceSettings(SettingsBase):
             )
         if self.budget % BUDGET_STEP:
             raise SettingsError("budget", f"{self.budget} is not a multiple of {BUDGET_STEP}")
+
+
+def _checked_world(settings):
+    """The gridworld the settings describe; a SettingsError naming the key if they describe none."""
+    try:
+        return settings.world()
+    except ValueError as error:
+        raise SettingsError(_world_key(str(error)), str(error)) from None
 
 
 def _world_key(message):
