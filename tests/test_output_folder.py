@@ -16,7 +16,7 @@ from conftest import ROOT, build_site
 from test_build_errors import ARTICLE, add_to_body, tree_digest
 from test_reliability_build import assert_clean_failure, assert_untouched
 
-from sitebuild import BuildError
+from sitebuild import BuildError, packs
 from sitebuild.manifest import MANIFEST
 from sitebuild.runtime import PAGE_FILES, read_runtime_pins
 from sitebuild.write import Verified, read_content
@@ -166,7 +166,9 @@ def test_no_file_of_the_site_shares_an_inode_with_the_cache(project, runtime_dir
             assert (stat.st_dev, stat.st_ino) not in cache, path
     for name in PAGE_FILES:  # the runtime ships as packs, copied from the cache's
         (pack,) = (dist / "assets" / "runtime").glob(f"{name}.*.js")
-        (cached,) = (runtime_dir.parent / "packs").glob(f"{name}.{PINS[name][:16]}.js")
+        (cached,) = (runtime_dir.parent / "packs").glob(
+            f"{name}.{PINS[name][:16]}.{packs.FORMAT}.js"
+        )
         assert pack.read_bytes() == cached.read_bytes()
 
 
