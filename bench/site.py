@@ -19,7 +19,6 @@ belongs to the page, and the reference is what booting the runtime costs anyway.
 """
 
 import contextlib
-import functools
 import gzip
 import json
 import os
@@ -201,15 +200,6 @@ def weigh(sent, folder):
     return totals
 
 
-def pack_sizes(site):
-    """(raw, gzip) bytes of every pack in the site's dist: what the runtime costs on disk."""
-    files = sorted((site / PACKS).glob("*.js"))
-    if not files:
-        raise BenchError(f"{site / PACKS} holds no runtime packs")
-    return sum(f.stat().st_size for f in files), sum(gzip_size(f) for f in files)
-
-
-@functools.cache
 def gzip_size(file):
     """Size of a file gzipped at level 6 (cached: the runtime alone takes a second)."""
     return len(gzip.compress(Path(file).read_bytes(), compresslevel=6, mtime=0))

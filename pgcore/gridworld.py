@@ -95,11 +95,6 @@ class GridWorld:
         """The support of the start distribution (uniform over it)."""
         return list(self._starts)
 
-    def sample_start(self, rng):
-        starts = self._starts
-        # one uniform draw per start, like every other draw in pgcore; min() guards rounding
-        return starts[min(int(rng.random() * len(starts)), len(starts) - 1)]
-
     def step(self, s, a):
         """(s_next, reward, done) for taking action a in state s; terminal states absorb."""
         return self.transitions[s][a]
@@ -112,17 +107,6 @@ class GridWorld:
         if cell == self.start:
             raise ValueError(f"goal {cell} is on the fixed start")
         self.goal = cell
-        self._build_tables()
-
-    def move_pit(self, cell):
-        """Move the pit (None removes it); the policy is untouched."""
-        if cell is not None:
-            cell = self._open_cell("pit", cell)
-            if cell == self.goal:
-                raise ValueError(f"pit {cell} is on the goal")
-            if cell == self.start:
-                raise ValueError(f"pit {cell} is on the fixed start")
-        self.pit = cell
         self._build_tables()
 
     def _build_tables(self):

@@ -79,18 +79,9 @@ class SoftmaxPolicy:
     def sample(self, s, rng):
         return pick(cumulative(self.probs(s)), rng.random())
 
-    def sampling_table(self):
-        """cumulative(pi(.|s)) for every state, for rollouts that sample many times."""
-        return [cumulative(softmax(row)) for row in self.theta]
-
     def grad_log_pi(self, s, a):
         """d log pi(a|s) / d theta[s] = onehot(a) - pi(.|s) (softmax log-derivative)."""
         return [(1.0 if b == a else 0.0) - p for b, p in enumerate(self.probs(s))]
-
-    def greedy(self, s):
-        """The most probable action (the first one on ties)."""
-        row = self.theta[s]
-        return row.index(max(row))
 
     def ascend(self, step):
         """theta += step (theta's shape; a None row means no change), clipped to stay finite."""

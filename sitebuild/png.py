@@ -25,14 +25,6 @@ ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}  # centred on y, as canva
 WEIGHTS = {"normal": 400, "bold": 600}  # the weights svg.py and painter.js ask for
 
 
-def render_png(scene, palette, scale=2):
-    """Render a scene to PNG bytes at scale pixels per scene unit, on the paper colour."""
-    size = (round(scene["width"] * scale), round(scene["height"] * scale))
-    image = Image.new("RGB", supersampled(size), role_colour(palette, "paper", "scene"))
-    paint_scene(Pen(image, scale * SUPERSAMPLE), scene, palette)
-    return encode_png(image.resize(size, Image.Resampling.LANCZOS))
-
-
 def paint_scene(pen, scene, palette):
     """Paint every item of a scene with pen, in order; translucent ones as their own layer."""
     for item in scene["items"]:

@@ -38,7 +38,8 @@ def greedy_path_reaches_goal(grid):
     for start in env.start_states():
         state = start
         for _ in range(env.max_steps):
-            state, _, done = env.step(state, grid.policy.greedy(state))
+            probs = grid.policy.probs(state)
+            state, _, done = env.step(state, probs.index(max(probs)))
             if done:
                 break
         if env.cell(state) != env.goal:

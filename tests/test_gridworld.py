@@ -7,7 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from pgcore import ACTIONS, MOVES, GridWorld
+from pgcore import ACTIONS, MOVES, GridWorld, SoftmaxPolicy
+from pgcore.reinforce import rollout
 from tests.oracle import grid_model
 
 UP, RIGHT, DOWN, LEFT = range(4)
@@ -81,7 +82,8 @@ def test_random_start_is_uniform_over_open_cells():
     env = GridWorld(walls=[(2, 2)])
     rng = random.Random(3)
     n = 60_000
-    counts = Counter(env.sample_start(rng) for _ in range(n))
+    policy = SoftmaxPolicy(env.n_states)
+    counts = Counter(rollout(env, policy, rng).states[0] for _ in range(n))
     assert set(counts) == {0, 1, 3, 5, 6, 7}
     expected = n / 6
     # Pearson chi-square with 5 degrees of freedom; 25 is beyond its 99.99th percentile
@@ -92,7 +94,8 @@ def test_fixed_start():
     env = GridWorld(start=(2, 0))
     rng = random.Random(0)
     assert env.start_states() == [6]
-    assert {env.sample_start(rng) for _ in range(50)} == {6}
+    policy = SoftmaxPolicy(env.n_states)
+    assert {rollout(env, policy, rng).states[0] for _ in range(50)} == {6}
 
 
 def test_move_goal_keeps_everything_else_and_rebuilds_dynamics():
@@ -104,15 +107,6 @@ def test_move_goal_keeps_everything_else_and_rebuilds_dynamics():
     assert env.step(3, DOWN) == (6, 1.0, True)
     assert env.step(1, RIGHT) == (2, 0.0, False)  # the old goal is an ordinary cell now
     assert 2 in env.start_states() and 6 not in env.start_states()
-
-
-def test_move_pit_and_remove_it():
-    env = GridWorld()
-    env.move_pit((2, 2))
-    assert env.step(5, DOWN) == (8, -1.0, True) and env.step(1, DOWN) == (4, 0.0, False)
-    env.move_pit(None)
-    assert env.pit is None and env.step(5, DOWN) == (8, 0.0, False)
-    assert len(env.start_states()) == 8
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pgcore.figures import make_figure
 from pgcore.figures.explainer import MODES
 from pgcore.scene import ROLES, arrow
 from sitebuild.palette import palette_from_css
-from sitebuild.png import render_png
+from sitebuild.png import SUPERSAMPLE, Pen, encode_png, paint_scene, role_colour, supersampled
 from sitebuild.social import render_social_image
 
 STYLESHEET = Path(__file__).parent.parent / "site_templates" / "assets" / "style.css"
@@ -28,6 +28,15 @@ SCALE = 2
 def scene(*items, width=100, height=60):
     """A scene of the given items."""
     return {"width": width, "height": height, "items": list(items)}
+
+
+def render_png(scene, palette, scale=2):
+    """A scene alone as PNG bytes, scale pixels per scene unit on the paper colour, drawn as the
+    sharing card draws its figure (sitebuild/social.py)."""
+    size = (round(scene["width"] * scale), round(scene["height"] * scale))
+    image = Image.new("RGB", supersampled(size), role_colour(palette, "paper", "scene"))
+    paint_scene(Pen(image, scale * SUPERSAMPLE), scene, palette)
+    return encode_png(image.resize(size, Image.Resampling.LANCZOS))
 
 
 def draw(*items, **size):
