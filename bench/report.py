@@ -49,11 +49,23 @@ http.server, a fresh browser context per visit so every load is a first visit):
    collections) and the worker's wasm memory and Python object count (after `gc.collect()`).
 9. **Bytes**: every file the server sent for the first load, raw and gzipped at level 6: ours
    (HTML, CSS, scripts, icon), and the runtime's and wheel's packs; beside them the runtime's raw
-   files as the bare worker page loads them.
-10. **Build**: `python build.py` in a fresh interpreter into a new folder with only the runtime
-   in the cache (packs made, wheel built), with the packs cached too, and with everything cached;
+   files as the bare worker page loads them. The code editor: every file the page requests once
+   the code figure is scrolled into view, gzipped the same way.
+10. **Build**: `python build.py` in a fresh interpreter into a new folder with only the downloads
+   in the cache (the runtime and the editor's npm packages: packs made, wheel and editor bundle
+   built, sharing cards drawn), with the packs cached too, and with everything cached;
    a rebuild under `--serve` after appending one line to a copy of the article, as the server
    reports it, and from the edit.
+11. **The race**: the article's race set to its largest rollout budget and started; its rate is
+   every learner's rollouts (seeds × algorithms × budget) over the time to "Finished" in the
+   page's clock, against pgcore's `RaceFigure` on CPython running the same race right after;
+   meanwhile the page's frames per second, frame work, late frames and long tasks.
+12. **A series** (`bench/series.py`): the bench's own five volumes (each the four-figure page
+   under its own title) with a contents page, feed, sitemap and six sharing cards, built by
+   `python build.py` in a fresh interpreter with the runtime, packs and wheel cached but no
+   cards, then with the cards cached, and `--check`; under `--serve` with the article open and
+   training, a paragraph added to the prose: the server's rebuild, and the time from the save to
+   the paragraph in the page, polling included.
 """
 
 
