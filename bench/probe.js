@@ -7,7 +7,9 @@
  * - long tasks (> 50 ms, Long Tasks API, buffered from navigation);
  * - clicks, and the `toggle` of a <details> they cause: how long a click waits for an answer;
  * - Event Timing entries of the reader's input (duration from the input to the next paint);
- * - when the page created its worker (new Worker), to split the boot into its steps.
+ * - when the page created its worker (new Worker), to split the boot into its steps;
+ * - on demand (watchFrames), the frame rate the page can paint at, from a frame loop of its own,
+ *   whether or not the page has something to draw.
  * It also drives the mode switches of the memory run from inside the frame loop, so they land on
  * exact frame counts whatever Playwright's latency.
  */
@@ -19,6 +21,7 @@
     recording: false,
     stamps: [], // per recorded callback: the frame's timestamp
     work: [], // per recorded callback: ms it ran
+    beats: [], // the probe's own animation frames while recording: the page's frame rate
     frames: 0, // callbacks since load
     longTasks: [], // [startTime, duration]
     clicks: [], // [event.timeStamp, when the click's listener ran]
@@ -119,5 +122,17 @@
         if (bench.cycle) switchMode();
       }
     });
+  };
+
+  // Counts every frame the browser renders while recording, with the unwrapped
+  // requestAnimationFrame, so none of it is counted as the page's work.
+  bench.watchFrames = function () {
+    bench.beats = [];
+    function beat(stamp) {
+      if (!bench.recording) return;
+      bench.beats.push(stamp);
+      requestFrame(beat);
+    }
+    requestFrame(beat);
   };
 })();
