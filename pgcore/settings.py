@@ -99,47 +99,8 @@ def _as_in_grid(key, default=MISSING):
 
 
 @dataclass(frozen=True)
-class CloudSettings(SettingsBase):
-    """The gradient cloud: its own gridworld and policy, frozen where the reader trains it."""
-
-    rows: int = _as_in_grid("rows")
-    cols: int = _as_in_grid("cols")
-    goal: tuple[int, int] = _as_in_grid("goal")
-    pit: tuple[int, int] = _as_in_grid("pit")
-    start: tuple[int, int] | None = _as_in_grid("start")
-    walls: tuple[tuple[int, int], ...] = _as_in_grid("walls")
-    max_steps: int = _as_in_grid("max_steps")
-    # A cost per step, so that reward-to-go and the whole return differ: with a reward only at
-    # the end, gamma^t G_t equals G_0 at every step and the Reward-to-go switch would do nothing.
-    step_reward: float = _as_in_grid("step_reward", default=-0.04)
-    gamma: float = _as_in_grid("gamma")
-    lr: float = option(1.0, "learning rate of the Train θ button", 0.0, 10.0, open_low=True)
-    batch_size: int = option(8, "rollouts (or samples) per gradient estimate, at the start", 1, 64)
-    cell: tuple[int, int] | None = option(
-        None, "the cell whose two action scores the cloud starts on; omit it for the lowest-left"
-    )
-    seed: int = option(7, "seed of the random numbers of training and of every batch", 0, 2**31 - 1)
-
-    def check(self):
-        """Check ranges, the world, and that the cloud's cell is one where actions are taken."""
-        super().check()
-        env = _checked_world(self)
-        if self.cell is not None:
-            row, col = self.cell
-            if not (0 <= row < self.rows and 0 <= col < self.cols):
-                raise SettingsError("cell", f"{list(self.cell)} is outside the grid")
-            if env.role(self.cell) in ("goal", "pit", "wall"):
-                raise SettingsError("cell", f"{list(self.cell)} is the {env.role(self.cell)}")
-
-    world = GridSettings.world
-
-
-BUDGET_STEP = 100  # the budget slider's step, in rollouts per seed
-
-
-@dataclass(frozen=True)
-class RaceSettings(SettingsBase):
-    """K seeds of each chosen algorithm learning one gridworld side by side."""
+class _OwnWorld(SettingsBase):
+    """A figure with a gridworld of its own, declared as the gridworld figure declares it."""
 
     rows: int = _as_in_grid("rows")
     cols: int = _as_in_grid("cols")
@@ -150,6 +111,47 @@ class RaceSettings(SettingsBase):
     max_steps: int = _as_in_grid("max_steps")
     step_reward: float = _as_in_grid("step_reward")
     gamma: float = _as_in_grid("gamma")
+
+    world = GridSettings.world
+
+    def check(self):
+        """Check ranges and the world; return the world."""
+        super().check()
+        return _checked_world(self)
+
+
+@dataclass(frozen=True)
+class CloudSettings(_OwnWorld):
+    """The gradient cloud: its own gridworld and policy, frozen where the reader trains it."""
+
+    # A cost per step, so that reward-to-go and the whole return differ: with a reward only at
+    # the end, gamma^t G_t equals G_0 at every step and the Reward-to-go switch would do nothing.
+    step_reward: float = _as_in_grid("step_reward", default=-0.04)
+    lr: float = option(1.0, "learning rate of the Train θ button", 0.0, 10.0, open_low=True)
+    batch_size: int = option(8, "rollouts (or samples) per gradient estimate, at the start", 1, 64)
+    cell: tuple[int, int] | None = option(
+        None, "the cell whose two action scores the cloud starts on; omit it for the lowest-left"
+    )
+    seed: int = option(7, "seed of the random numbers of training and of every batch", 0, 2**31 - 1)
+
+    def check(self):
+        """Check ranges, the world, and that the cloud's cell is one where actions are taken."""
+        env = super().check()
+        if self.cell is not None:
+            row, col = self.cell
+            if not (0 <= row < self.rows and 0 <= col < self.cols):
+                raise SettingsError("cell", f"{list(self.cell)} is outside the grid")
+            if env.role(self.cell) in ("goal", "pit", "wall"):
+                raise SettingsError("cell", f"{list(self.cell)} is the {env.role(self.cell)}")
+
+
+BUDGET_STEP = 100  # the budget slider's step, in rollouts per seed
+
+
+@dataclass(frozen=True)
+class RaceSettings(_OwnWorld):
+    """K seeds of each chosen algorithm learning one gridworld side by side."""
+
     lr: float = option(1.0, "learning rate alpha of every learner", 0.0, 10.0, open_low=True)
     # Capped lower than the grid's 256: one learner's batch must stay a short call in the page.
     batch_size: int = option(8, "rollouts per policy update of every learner", 1, 32)
@@ -163,12 +165,9 @@ class RaceSettings(SettingsBase):
         1000, f"rollouts per seed before the race stops (a multiple of {BUDGET_STEP})", 100, 5000
     )
 
-    world = GridSettings.world
-
     def check(self):
         """Check ranges, the world, the algorithms and the budget's step."""
         super().check()
-        _checked_world(self)
         unknown = [name for name in self.algorithms if name not in ALGORITHMS]
         if unknown or not self.algorithms or len(set(self.algorithms)) < len(self.algorithms):
             raise SettingsError(
